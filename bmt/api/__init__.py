@@ -1,0 +1,1 @@
+"""The web entrypoint: the Litestar app (JSON API under /api/v1, web forms in Bahasa Indonesia)."""

@@ -1,0 +1,8 @@
+"""Controllers, one module per context; ``ROUTES`` is what the app registers."""
+
+from bmt.api.controllers._auth import AuthApi, AuthPages
+from bmt.api.controllers._home import HomePages
+from bmt.api.controllers._ledger import LedgerApi, LedgerPages
+from bmt.api.controllers._members import MemberPages, MembersApi
+
+ROUTES: list = [AuthPages, AuthApi, HomePages, MembersApi, MemberPages, LedgerApi, LedgerPages]

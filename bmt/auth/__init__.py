@@ -1,0 +1,1 @@
+"""Who may do what: roles, permissions and the four-eyes (maker–checker) rule."""

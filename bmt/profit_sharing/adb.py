@@ -1,0 +1,173 @@
+"""Average daily balances (ADB) from balance-change events, for every account at once.
+
+domain.md §4.2 item 2: ``ADB_i = Σ_{d=1..D} closing_balance_{i,d} / D``. A balance is a step function of
+the day, so the sum over days is ``Σ_k balance_k × days_k`` over the account's balance-change events,
+where ``days_k`` runs from the event's day to the day before the next event (or to the end of the
+period). There is no per-day loop and no per-account Python loop: the events of all accounts sit in three
+int64 arrays sorted by (account, day), ``np.diff``-like shifts give each step's length and
+``np.add.reduceat`` sums the steps of each account.
+
+Units and exactness:
+    * balances are integer **sen**; days are 1-based (day 1 is the first day of the period); a balance
+      before an account's first event is 0.
+    * the result is the *numerator* ``num_i = Σ balance_k × days_k`` in sen·days, an exact int64.
+      The ADB in rupiah is the rational ``num_i / (100 × D)``; keeping the numerator avoids dividing
+      until a value is reported, and the ratios the distribution needs (``ADB_i / ADB_j``) are
+      ``num_i / num_j``, with D cancelled.
+    * int64 cannot overflow: a balance is at most ``MAX_BALANCE_SEN`` = 10^17 sen (Rp10^15, the
+      largest amount ``bmt.money`` accepts) and the days of one account add up to at most 31, so
+      ``num_i ≤ 3.1 × 10^18 < 2^63 ≈ 9.22 × 10^18``.
+    * sums over many accounts can exceed int64; ``exact_sum`` and ``exact_group_sums`` split each
+      value into 32-bit halves, add the halves in int64 (no overflow below 2^31 values) and join them
+      as Python ints.
+
+Example (domain.md Example B, TM-B: 50,000,000 on days 1–9, 110,000,000 on days 10–30)::
+
+    >>> ev = balance_events([0, 0], [1, 10], [5_000_000_000, 11_000_000_000], n_accounts=1, days=30)
+    >>> int(adb_numerators(ev)[0]) // (100 * 30)
+    92000000
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bmt.errors import InvalidInput
+
+#: Largest balance accepted, in sen (Rp10^15 = bmt.money.MAX_AMOUNT); keeps every numerator in int64.
+MAX_BALANCE_SEN = 10**17
+#: Longest period, in days (a calendar month).
+MAX_DAYS = 31
+#: Most accounts in one run; keeps the 32-bit-half sums of ``exact_group_sums`` inside int64.
+MAX_ACCOUNTS = 2**30
+
+_LOW32 = np.int64(0xFFFFFFFF)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BalanceEvents:
+    """Balance-change events of many accounts, validated and sorted by (account, day).
+
+    Build it with ``balance_events``; the constructor does not validate.
+
+    Attributes:
+        account: int64 index of the account (0 .. n_accounts-1) of each event.
+        day: int64 day of the period (1 .. days) from which the new balance holds.
+        balance_sen: int64 balance in sen from that day until the day before the account's next event.
+        n_accounts: How many accounts there are (accounts without events have ADB 0).
+        days: Days in the period, D.
+    """
+
+    account: np.ndarray
+    day: np.ndarray
+    balance_sen: np.ndarray
+    n_accounts: int
+    days: int
+
+
+def balance_events(
+    account: np.ndarray | list[int],
+    day: np.ndarray | list[int],
+    balance_sen: np.ndarray | list[int],
+    *,
+    n_accounts: int,
+    days: int,
+) -> BalanceEvents:
+    """Check balance-change events and wrap them; every check is vectorised.
+
+    Args:
+        account: Account index of each event; events sorted by account, then by day.
+        day: 1-based day from which the balance holds; strictly increasing within an account.
+        balance_sen: The balance in sen from that day; 0 ≤ balance ≤ ``MAX_BALANCE_SEN``.
+        n_accounts: Number of accounts (indices must be below it).
+        days: Days in the period, 1..31.
+
+    Returns:
+        The validated events (int64 arrays, not copied when already int64).
+
+    Raises:
+        InvalidInput: on any out-of-range value, unsorted or duplicate (account, day) pairs.
+    """
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(f"jumlah hari periode harus 1..{MAX_DAYS} / days in period must be 1..{MAX_DAYS}")
+    if not 0 <= n_accounts <= MAX_ACCOUNTS:
+        raise InvalidInput(f"jumlah rekening harus 0..{MAX_ACCOUNTS} / too many accounts")
+    acc, d, bal = (np.asarray(a, dtype=np.int64) for a in (account, day, balance_sen))
+    if not (acc.ndim == d.ndim == bal.ndim == 1 and acc.size == d.size == bal.size):
+        raise InvalidInput("larik peristiwa saldo harus sepanjang sama / event arrays must be 1-D and equally long")
+    if acc.size:
+        _check_ranges(acc, d, bal, n_accounts, days)
+        _check_order(acc, d)
+    return BalanceEvents(acc, d, bal, n_accounts, days)
+
+
+def _check_ranges(acc: np.ndarray, d: np.ndarray, bal: np.ndarray, n_accounts: int, days: int) -> None:
+    if acc.min() < 0 or acc.max() >= n_accounts:
+        raise InvalidInput("indeks rekening di luar jangkauan / account index out of range")
+    if d.min() < 1 or d.max() > days:
+        raise InvalidInput(f"hari harus 1..{days} / day must be within 1..{days}")
+    if bal.min() < 0:
+        raise InvalidInput("saldo tidak boleh negatif / balance must not be negative")
+    if bal.max() > MAX_BALANCE_SEN:
+        raise InvalidInput("saldo terlalu besar / balance too large")
+
+
+def _check_order(acc: np.ndarray, d: np.ndarray) -> None:
+    step_acc = np.diff(acc)
+    if (step_acc < 0).any():
+        raise InvalidInput("peristiwa saldo harus urut per rekening / events must be sorted by account")
+    same = step_acc == 0
+    if (np.diff(d)[same] <= 0).any():
+        raise InvalidInput(
+            "hari dalam satu rekening harus urut dan unik / days within an account must be increasing and unique"
+        )
+
+
+def adb_numerators(events: BalanceEvents) -> np.ndarray:
+    """Σ balance × days per account, in sen·days (exact int64); ADB_i = num_i / (100 × D) rupiah.
+
+    Each event holds until the day before the next event of the same account, or to the period's end
+    (day D inclusive). Accounts without events get 0.
+    """
+    acc, day = events.account, events.day
+    num = np.zeros(events.n_accounts, dtype=np.int64)
+    if acc.size == 0:
+        return num
+    # The day each step ends (exclusive): the next event's day, or D + 1 for an account's last event.
+    end = np.empty_like(day)
+    end[:-1] = day[1:]
+    end[-1] = events.days + 1
+    last_of_account = np.empty(acc.size, dtype=bool)
+    last_of_account[:-1] = acc[1:] != acc[:-1]
+    last_of_account[-1] = True
+    end[last_of_account] = events.days + 1
+    weighted = events.balance_sen * (end - day)
+    starts = np.flatnonzero(np.concatenate(([True], last_of_account[:-1])))
+    num[acc[starts]] = np.add.reduceat(weighted, starts)
+    return num
+
+
+def exact_sum(values: np.ndarray) -> int:
+    """The exact sum of non-negative int64 values as a Python int (no int64 overflow)."""
+    v = np.asarray(values, dtype=np.int64)
+    return (int((v >> 32).sum()) << 32) + int((v & _LOW32).sum())
+
+
+def exact_group_sums(values: np.ndarray, group: np.ndarray, n_groups: int) -> list[int]:
+    """Exact per-group sums of non-negative int64 values, as Python ints.
+
+    Args:
+        values: Non-negative int64 values (e.g. ADB numerators), fewer than 2^31 of them.
+        group: The group (e.g. product index) of each value, 0..n_groups-1.
+        n_groups: Number of groups.
+    """
+    v = np.asarray(values, dtype=np.int64)
+    g = np.asarray(group, dtype=np.int64)
+    high = np.zeros(n_groups, dtype=np.int64)
+    low = np.zeros(n_groups, dtype=np.int64)
+    # Each half is below 2^32, so a group of fewer than 2^31 values cannot overflow int64.
+    np.add.at(high, g, v >> 32)
+    np.add.at(low, g, v & _LOW32)
+    return [(int(h) << 32) + int(lo) for h, lo in zip(high.tolist(), low.tolist(), strict=True)]

@@ -1,0 +1,88 @@
+"""A realistic demo cooperative: staff of every role, members with simpanan pokok and wajib.
+
+Deterministic (a seeded random generator), so the demo looks the same on every machine.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from bmt.dates import Period, add_months
+from bmt.persistence.models import Cooperative, User
+from bmt.services import members, platform
+from bmt.services.auth import actor_of
+from bmt.services.uow import SYSTEM, UnitOfWorkFactory
+
+DEMO_PASSWORD = "bismillah123"
+
+STAFF = (
+    ("manajer", "Hj. Siti Aminah", "manager"),
+    ("teller", "Rina Kurniasih", "teller"),
+    ("teller2", "Dedi Supriadi", "teller"),
+    ("akuntan", "Asep Saepudin", "accountant"),
+    ("aofficer", "Ujang Rahmat", "financing_officer"),
+    ("dps", "KH. Abdullah Faqih", "dps"),
+    ("admin.demo", "Admin Koperasi", "admin"),
+)
+
+FIRST = ("Ahmad", "Siti", "Dewi", "Budi", "Euis", "Cecep", "Neng", "Yusuf", "Nurul", "Iwan", "Lilis", "Asep", "Rina", "Dadang", "Fitri", "Hendra", "Ika", "Jajang", "Kokom", "Maman")
+LAST = ("Hidayat", "Nurhayati", "Sumarni", "Saputra", "Rahmawati", "Setiawan", "Komariah", "Gunawan", "Suryani", "Permana", "Kusnadi", "Maulana")
+STREETS = ("Jl. Cibiru No. {n}, Bandung", "Kp. Sukamaju RT 0{r}/0{w}, Ciwidey", "Jl. Pesantren No. {n}, Garut", "Blok Pasar No. {n}, Tasikmalaya")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogins:
+    logins: tuple[tuple[str, str, str], ...]  # (username, password, role)
+
+
+def make_nik(rng: random.Random, birth: date, female: bool, serial: int) -> str:
+    day = birth.day + (40 if female else 0)
+    return f"3273{rng.randint(1, 30):02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial:04d}"
+
+
+async def is_empty(factory: UnitOfWorkFactory) -> bool:
+    async with factory() as uow:
+        return (await uow.session.execute(select(func.count()).select_from(Cooperative))).scalar_one() == 0
+
+
+async def seed(factory: UnitOfWorkFactory, today: date, *, members_count: int = 40) -> DemoLogins:
+    """Create the platform admin, one demo cooperative with staff, members and their equity postings."""
+    rng = random.Random(2025)
+    async with factory() as uow:
+        await platform.create_user(uow, SYSTEM, platform.NewUser("admin", "Admin Platform", "admin", DEMO_PASSWORD, None))
+        coop_id = await platform.create_cooperative(uow, SYSTEM, platform.NewCooperative("BMT-ALIKHLAS", "KSPPS BMT Al-Ikhlas", kind="kopontren", region_code="32.73", address="Jl. Cibiru No. 17, Kota Bandung"))
+        await platform.create_user(uow, SYSTEM, platform.NewUser("dinas.jabar", "Dinas KUK Jawa Barat", "supervisor", DEMO_PASSWORD, None, region_code="32"))
+        for username, name, role in STAFF:
+            await platform.create_user(uow, SYSTEM, platform.NewUser(username, name, role, DEMO_PASSWORD, coop_id))
+    async with factory() as uow:
+        teller = actor_of((await uow.session.execute(select(User).where(User.username == "teller"))).scalar_one())
+    start = add_months(today, -6).replace(day=1)
+    first_member_id = None
+    for i in range(members_count):
+        female = rng.random() < 0.5
+        birth = date(rng.randint(1965, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        joined = start if i < members_count // 2 else add_months(start, rng.randint(1, 5))
+        async with factory() as uow:
+            uow.today = joined
+            m = await members.register(uow, teller, members.RegisterMember(
+                nik=make_nik(rng, birth, female, i + 1), name=name, birth_date=birth,
+                address=rng.choice(STREETS).format(n=rng.randint(1, 200), r=rng.randint(1, 9), w=rng.randint(1, 9)),
+                phone=f"08{rng.randint(11, 99)}{rng.randint(10_000_000, 99_999_999)}", joined_on=joined,
+            ))
+            first_member_id = first_member_id or m.id
+        month = Period.of(joined)
+        while month.first_day <= today:
+            async with factory() as uow:
+                uow.today = min(month.first_day.replace(day=min(10, month.days)), today)
+                await members.pay_simpanan_wajib(uow, teller, m.id, month)
+            month = month.next()
+    async with factory() as uow:
+        await platform.create_user(uow, SYSTEM, platform.NewUser("anggota1", "Anggota Demo", "member", DEMO_PASSWORD, coop_id, member_id=first_member_id))
+    logins = [("admin", DEMO_PASSWORD, "admin (platform)"), ("dinas.jabar", DEMO_PASSWORD, "supervisor"), ("anggota1", DEMO_PASSWORD, "member")]
+    logins += [(u, DEMO_PASSWORD, r) for u, _, r in STAFF]
+    return DemoLogins(tuple(logins))

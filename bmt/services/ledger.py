@@ -1,0 +1,216 @@
+"""Posting journal entries, and the ledger's read side (trial balance, general ledger, balances).
+
+``post`` is the one door into the ledger: it checks the entry again (balance, book, open period, accounts of
+this cooperative), writes the header and its lines, and leaves an audit event, all in the caller's unit of
+work. Lines are written in one INSERT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+
+from bmt.errors import Conflict, InvalidInput, NotFound, PeriodClosed
+from bmt.ledger import AccountType, JournalEntry, check_balanced, reverse
+from bmt.ledger.checks import TrialBalanceRow, trial_balance
+from bmt.ledger.entries import Posting
+from bmt.money import ZERO, from_sen
+from bmt.persistence.models import GlAccount, LedgerLock
+from bmt.persistence.models import JournalEntry as EntryRow
+from bmt.persistence.models import JournalLine as LineRow
+from bmt.services import audit
+from bmt.services.uow import Actor, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRef:
+    id: int
+    code: str
+    name: str
+    kind: str
+    book: str
+    key: str | None
+    is_cash: bool
+
+
+async def chart(uow: UnitOfWork, cooperative_id: int) -> dict[str, AccountRef]:
+    """Every account of a cooperative, reachable by key and by code (cached for the unit of work)."""
+    cache_key = f"chart:{cooperative_id}"
+    if cache_key in uow._cache:
+        return uow._cache[cache_key]
+    rows = (await uow.session.execute(select(GlAccount).where(GlAccount.cooperative_id == cooperative_id, GlAccount.active.is_(True)))).scalars()
+    out: dict[str, AccountRef] = {}
+    for a in rows:
+        ref = AccountRef(a.id, a.code, a.name, a.kind, a.book, a.key, a.is_cash)
+        out[a.code] = ref
+        if a.key:
+            out[a.key] = ref
+    uow._cache[cache_key] = out
+    return out
+
+
+async def closed_through(uow: UnitOfWork, cooperative_id: int) -> date | None:
+    return (await uow.session.execute(select(LedgerLock.closed_through).where(LedgerLock.cooperative_id == cooperative_id))).scalar_one_or_none()
+
+
+async def post(
+    uow: UnitOfWork,
+    actor: Actor,
+    je: JournalEntry,
+    *,
+    cooperative_id: int | None = None,
+    branch_id: int | None = None,
+    idempotency_key: str | None = None,
+    checker_id: int | None = None,
+    audit_event: bool = True,
+) -> int:
+    """Write a balanced entry for the actor's cooperative; returns the entry id.
+
+    Raises:
+        UnbalancedEntry: debits differ from credits (checked again here, before any write).
+        InvalidInput: an unknown account, or an account of the other book.
+        PeriodClosed: the value date is in a closed day or period.
+    """
+    coop = cooperative_id if cooperative_id is not None else actor.coop
+    check_balanced(je.postings)
+    accounts = await chart(uow, coop)
+    lock = await closed_through(uow, coop)
+    if lock is not None and je.value_date <= lock:
+        raise PeriodClosed(f"periode sudah ditutup sampai {lock.isoformat()} / the books are closed through {lock.isoformat()}")
+    resolved = []
+    for p in je.postings:
+        ref = accounts.get(p.account)
+        if ref is None:
+            raise InvalidInput(f"akun tidak dikenal: {p.account} / unknown account", field="account")
+        if ref.book != je.book:
+            raise InvalidInput(f"akun {ref.code} bukan milik buku {je.book} / account {ref.code} belongs to the {ref.book} book")
+        resolved.append((ref, p))
+    header = EntryRow(
+        cooperative_id=coop,
+        branch_id=branch_id if branch_id is not None else actor.branch_id,
+        book=je.book,
+        value_date=je.value_date,
+        posted_at=uow.now(),
+        description=je.description[:500],
+        source=je.source[:120],
+        idempotency_key=idempotency_key,
+        maker_id=actor.user_id or None,
+        checker_id=checker_id,
+        reverses_id=je.reverses,
+    )
+    uow.session.add(header)
+    await uow.session.flush()
+    await uow.session.execute(
+        insert(LineRow),
+        [
+            {"entry_id": header.id, "cooperative_id": coop, "account_id": ref.id, "value_date": je.value_date, "amount": p.amount, "subledger": p.subledger, "memo": p.memo}
+            for ref, p in resolved
+        ],
+    )
+    if audit_event:
+        await audit.record(uow, actor, "journal.post", f"journal_entry:{header.id}", {"book": je.book, "value_date": je.value_date.isoformat(), "total": str(je.total), "source": je.source})
+    return header.id
+
+
+async def load_entry(uow: UnitOfWork, cooperative_id: int, entry_id: int) -> tuple[EntryRow, list[tuple[LineRow, GlAccount]]]:
+    """An entry of this cooperative with its lines and accounts."""
+    header = (await uow.session.execute(select(EntryRow).where(EntryRow.id == entry_id, EntryRow.cooperative_id == cooperative_id))).scalar_one_or_none()
+    if header is None:
+        raise NotFound(f"jurnal {entry_id} tidak ditemukan / journal entry not found")
+    lines = (await uow.session.execute(select(LineRow, GlAccount).join(GlAccount, GlAccount.id == LineRow.account_id).where(LineRow.entry_id == entry_id).order_by(LineRow.id))).all()
+    return header, [(r[0], r[1]) for r in lines]
+
+
+async def reverse_entry(uow: UnitOfWork, actor: Actor, entry_id: int, reason: str, value_date: date, *, checker_id: int | None = None) -> int:
+    """Post the reversal of an entry (the only way to correct the ledger). An entry is reversed at most once."""
+    if not reason.strip():
+        raise InvalidInput("alasan koreksi wajib diisi / a reason is required", field="reason")
+    header, lines = await load_entry(uow, actor.coop, entry_id)
+    if header.reverses_id is not None:
+        raise Conflict("jurnal koreksi tidak dapat dibalik lagi / a reversal cannot itself be reversed")
+    already = (await uow.session.execute(select(EntryRow.id).where(EntryRow.reverses_id == entry_id))).scalar_one_or_none()
+    if already is not None:
+        raise Conflict(f"jurnal {entry_id} sudah dibalik oleh jurnal {already} / already reversed")
+    original = JournalEntry(header.value_date, header.description, tuple(Posting(acc.code, line.amount, line.subledger, line.memo) for line, acc in lines), source=header.source, book=header.book)
+    rev = reverse(original, value_date, reason.strip(), original_id=entry_id)
+    return await post(uow, actor, rev, checker_id=checker_id)
+
+
+async def net_by_account(uow: UnitOfWork, cooperative_id: int, *, through: date | None = None, since: date | None = None, book: str | None = None) -> dict[str, Decimal]:
+    """Signed net per account code (debit positive), optionally within dates and one book."""
+    q = (
+        select(GlAccount.code, func.coalesce(func.sum(LineRow.amount), 0))
+        .join(LineRow, LineRow.account_id == GlAccount.id)
+        .where(LineRow.cooperative_id == cooperative_id)
+        .group_by(GlAccount.code)
+    )
+    if through is not None:
+        q = q.where(LineRow.value_date <= through)
+    if since is not None:
+        q = q.where(LineRow.value_date >= since)
+    if book is not None:
+        q = q.where(GlAccount.book == book)
+    return {code: from_sen(int(total)) for code, total in (await uow.session.execute(q)).all()}
+
+
+async def trial_balance_rows(uow: UnitOfWork, cooperative_id: int, *, through: date | None = None, book: str | None = None) -> list[TrialBalanceRow]:
+    """The trial balance as of ``through`` (inclusive), accounts in code order."""
+    nets = await net_by_account(uow, cooperative_id, through=through, book=book)
+    q = select(GlAccount.code, GlAccount.name, GlAccount.kind, GlAccount.book).where(GlAccount.cooperative_id == cooperative_id).order_by(GlAccount.book.desc(), GlAccount.code)
+    if book is not None:
+        q = q.where(GlAccount.book == book)
+    accounts = [(c, n, AccountType(k), b) for c, n, k, b in (await uow.session.execute(q)).all()]
+    return trial_balance(nets, accounts)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    entry_id: int
+    value_date: date
+    description: str
+    source: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+    subledger: str | None
+
+
+async def general_ledger(uow: UnitOfWork, cooperative_id: int, account_code: str, since: date, through: date, *, limit: int = 5000) -> tuple[AccountRef, Decimal, list[LedgerLine]]:
+    """One account's opening balance at ``since`` and its lines to ``through`` with a running balance (debit positive)."""
+    accounts = await chart(uow, cooperative_id)
+    ref = accounts.get(account_code)
+    if ref is None:
+        raise NotFound(f"akun {account_code} tidak ditemukan / account not found")
+    opening_q = select(func.coalesce(func.sum(LineRow.amount), 0)).where(LineRow.cooperative_id == cooperative_id, LineRow.account_id == ref.id, LineRow.value_date < since)
+    opening = from_sen(int((await uow.session.execute(opening_q)).scalar_one()))
+    q = (
+        select(LineRow.entry_id, LineRow.value_date, EntryRow.description, EntryRow.source, LineRow.amount, LineRow.subledger)
+        .join(EntryRow, EntryRow.id == LineRow.entry_id)
+        .where(LineRow.cooperative_id == cooperative_id, LineRow.account_id == ref.id, LineRow.value_date >= since, LineRow.value_date <= through)
+        .order_by(LineRow.value_date, LineRow.id)
+        .limit(limit)
+    )
+    running = opening
+    out = []
+    for entry_id, vd, desc, src, amount, sub in (await uow.session.execute(q)).all():
+        running += amount
+        out.append(LedgerLine(entry_id, vd, desc, src, amount if amount > 0 else ZERO, -amount if amount < 0 else ZERO, running, sub))
+    return ref, opening, out
+
+
+async def subledger_balance(uow: UnitOfWork, cooperative_id: int, subledger: str, account_keys: Sequence[str] | None = None) -> Decimal:
+    """Signed net (debit positive) of the lines tagged with ``subledger``, optionally within some accounts."""
+    q = select(func.coalesce(func.sum(LineRow.amount), 0)).where(LineRow.cooperative_id == cooperative_id, LineRow.subledger == subledger)
+    if account_keys:
+        accounts = await chart(uow, cooperative_id)
+        q = q.where(LineRow.account_id.in_([accounts[k].id for k in account_keys]))
+    return from_sen(int((await uow.session.execute(q)).scalar_one()))
+
+
+def lines_summary(postings: Iterable[Posting]) -> list[dict[str, str]]:
+    """Postings as plain dicts with debit/credit spelled out (for drafts, receipts and audit payloads)."""
+    return [{"account": p.account, "debit": str(p.debit_amount), "credit": str(p.credit_amount), "subledger": p.subledger or "", "memo": p.memo or ""} for p in postings]

@@ -1,0 +1,1 @@
+"""Tests of formatting, terbilang, templates and the PDF adapter."""
