@@ -18,7 +18,7 @@ from bmt.money import EXACT, HUNDRED, MAX_AMOUNT, ONE, R1_HALF_UP_RUPIAH, SEN, Z
 
 #: Highest rate accepted, in percent per year (flat or effective).
 MAX_RATE_PERCENT = HUNDRED
-#: Decimals of the percent string the API shows for a monthly rate ("1.7880986902" = 1.7880986902 %).
+#: Decimals of the percent string the API shows for a monthly rate: A1 gives "1.7880981452" (percent).
 RATE_PERCENT_PLACES = 10
 #: The implied rate is solved until the present value misses the financed amount by less than this (rupiah).
 IRR_TOLERANCE = Decimal("1e-6")
@@ -221,10 +221,10 @@ def quote(terms: MurabahahTerms, rounding: RoundingPolicy = R1_HALF_UP_RUPIAH) -
     ``annuity_split``). Under effective pricing proportional recognition re-splits the same installments
     (the price does not change, only when margin is recognised).
 
-    The monthly rate reported is the rate implied by the agreed price *before* rounding: for a flat or
-    amount margin the IRR of n equal payments (P+M)/n (domain.md A1: 0.0178809869), for an effective rate
-    the contract rate itself (A2: exactly 1 %). The few rupiah the last installment absorbs are not allowed
-    to move the disclosed rate; ``implied_monthly_rate`` gives the IRR of any actual stream.
+    The monthly rate is the one the annuity split uses. For a flat or amount margin it is the IRR of the
+    actual installments, as domain.md §1.2 defines it (A1: 0.017880981452; domain.md quotes 0.0178809869,
+    the IRR of the unrounded 933,333.33 x 12, and the table is the same with either). For an effective
+    rate it is the contract rate itself (A2: exactly 1 %), which also prices the installments.
 
     Args:
         terms: Validated terms.
@@ -234,24 +234,24 @@ def quote(terms: MurabahahTerms, rounding: RoundingPolicy = R1_HALF_UP_RUPIAH) -
         The quote, whose schedule ties: Σ amount = P + M, Σ margin = M, Σ principal = P.
 
     Raises:
-        InvalidInput: when the amounts are too small for the tenor (an installment would not be positive).
+        InvalidInput: when the terms cannot be scheduled in whole rupiah (see ``check_schedulable``).
     """
     financed = terms.financed_amount
     n = terms.tenor_months
     if terms.margin_basis is MarginBasis.EFFECTIVE_ANNUAL:
-        rate = EXACT.divide(terms.effective_rate_annual, _TWELVE_HUNDRED)  # type: ignore[arg-type]
+        rate = EXACT.divide(terms.effective_rate_annual or ZERO, _TWELVE_HUNDRED)
         amounts, annuity_margins = effective_rate_installments(financed, rate, n, rounding)
         margin = sum(amounts, ZERO) - financed
     else:
         margin = _fixed_margin(terms, rounding)
         amounts = level_installments(financed + margin, n, rounding)
-        rate = implied_monthly_rate(financed, [EXACT.divide(financed + margin, n)] * n)
+        rate = implied_monthly_rate(financed, amounts)
         annuity_margins = annuity_split(financed, amounts, margin, rate, rounding)
-    _check_positive(amounts)
     if terms.recognition is Recognition.ANNUITY:
         margins = annuity_margins
     else:
         margins = proportional_split(amounts, margin, rounding)
+    check_schedulable(amounts, margins)
     rows = build_installments(financed, due_dates(terms.first_due_date, n), amounts, margins)
     schedule = Schedule(ContractKind.MURABAHAH, financed, margin, rows, rounding.name)
     return MurabahahQuote(terms, schedule, rate)
@@ -263,20 +263,29 @@ def build_schedule(terms: MurabahahTerms, rounding: RoundingPolicy = R1_HALF_UP_
 
 
 def _fixed_margin(terms: MurabahahTerms, rounding: RoundingPolicy) -> Decimal:
+    """M as given, or the flat margin P * f * n / 12 (f in percent) rounded by the policy."""
     if terms.margin_amount is not None:
         return terms.margin_amount
-    flat = terms.margin_rate_flat_annual
-    exact = EXACT.divide(
-        EXACT.multiply(EXACT.multiply(terms.financed_amount, flat), terms.tenor_months), _TWELVE_HUNDRED
-    )  # type: ignore[arg-type]
-    return rounding.apply(exact)
+    flat = terms.margin_rate_flat_annual or ZERO
+    per_year = EXACT.multiply(terms.financed_amount, flat)
+    return rounding.apply(EXACT.divide(EXACT.multiply(per_year, terms.tenor_months), _TWELVE_HUNDRED))
 
 
-def _check_positive(amounts: Sequence[Decimal]) -> None:
-    if any(a <= 0 for a in amounts):
+def check_schedulable(amounts: Sequence[Decimal], margins: Sequence[Decimal]) -> None:
+    """Refuse a split in which an installment is not positive or a margin or principal is negative.
+
+    This happens only at the edges of the accepted terms: amounts of a few rupiah spread over many months,
+    or rates near 100 % a year over 25+ years, where less than a rupiah of principal is repaid in the early
+    months and the whole-rupiah rounding of each step, compounded, swamps the balance.
+
+    Raises:
+        InvalidInput: with a message the financing officer can act on.
+    """
+    if any(a <= 0 or m < 0 or m > a for a, m in zip(amounts, margins, strict=True)):
         raise InvalidInput(
-            "jumlah terlalu kecil untuk tenor ini: ada angsuran yang tidak positif / "
-            "amounts too small for this tenor: an installment would not be positive"
+            "tidak dapat dijadwalkan dalam rupiah bulat: jumlah terlalu kecil untuk tenor ini, atau tarif dan "
+            "tenor terlalu tinggi / cannot be scheduled in whole rupiah: amounts too small for this tenor, or "
+            "rate and tenor too high"
         )
 
 

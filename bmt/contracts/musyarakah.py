@@ -379,6 +379,7 @@ class MmqTerms:
         if not isinstance(self.first_due_date, date):
             raise InvalidInput("first_due_date harus tanggal / must be a date", field="first_due_date")
         object.__setattr__(self, "rent_reviews", _checked_reviews(self.rent_reviews, self.tenor_months))
+        mmq_buybacks(self.bmt_share_amount, self.tenor_months, self.rounding)  # refuses a share too small to split
 
     @property
     def customer_share_amount(self) -> Decimal:

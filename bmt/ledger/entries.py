@@ -66,7 +66,10 @@ def _check_positive(amount: Decimal) -> None:
         raise InvalidInput("posting amounts are Decimal")
     if amount <= 0:
         raise InvalidInput(f"posting amount must be positive, got {amount}")
-    to_sen(amount)  # refuses fractions of a sen
+    try:
+        to_sen(amount)
+    except ValueError:
+        raise InvalidInput(f"posting amount {amount} has a fraction of a sen") from None
 
 
 @dataclass(frozen=True, slots=True)

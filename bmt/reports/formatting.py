@@ -112,7 +112,9 @@ def format_number_id(value: Number, *, places: int | None = None) -> str:
     number = _displayable(value)
     if places is not None:
         if not 0 <= places <= _MAX_PLACES:
-            raise InvalidInput(f"jumlah angka desimal harus 0..{_MAX_PLACES} / places must be 0..{_MAX_PLACES}")
+            raise InvalidInput(
+                f"jumlah angka desimal harus 0..{_MAX_PLACES} / places must be 0..{_MAX_PLACES}"
+            )
         number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=EXACT)
     return _id_digits(number)
 

@@ -143,7 +143,9 @@ class _Pool:
 _POOL = _Pool()
 
 
-async def render_pdf_async(html: str, base_url: str | None = None, *, pdf_variant: str | None = None) -> bytes:
+async def render_pdf_async(
+    html: str, base_url: str | None = None, *, pdf_variant: str | None = None
+) -> bytes:
     """``render_pdf`` in a worker process, so the event loop keeps serving while a statement renders.
 
     With ``BMT_PDF_INLINE=1`` it renders in this process instead (blocking; meant for tests).

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import BigInteger, func, insert, select, type_coerce
 
 from bmt.errors import Conflict, InvalidInput, NotFound, PeriodClosed
 from bmt.ledger import AccountType, JournalEntry, check_balanced, reverse
@@ -24,6 +24,11 @@ from bmt.persistence.models import JournalEntry as EntryRow
 from bmt.persistence.models import JournalLine as LineRow
 from bmt.services import audit
 from bmt.services.uow import Actor, UnitOfWork
+
+
+def _sum_sen():  # noqa: ANN202
+    """SUM of line amounts as raw integer sen (convert with from_sen)."""
+    return func.coalesce(func.sum(type_coerce(LineRow.amount, BigInteger)), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +148,7 @@ async def reverse_entry(uow: UnitOfWork, actor: Actor, entry_id: int, reason: st
 async def net_by_account(uow: UnitOfWork, cooperative_id: int, *, through: date | None = None, since: date | None = None, book: str | None = None) -> dict[str, Decimal]:
     """Signed net per account code (debit positive), optionally within dates and one book."""
     q = (
-        select(GlAccount.code, func.coalesce(func.sum(LineRow.amount), 0))
+        select(GlAccount.code, _sum_sen())
         .join(LineRow, LineRow.account_id == GlAccount.id)
         .where(LineRow.cooperative_id == cooperative_id)
         .group_by(GlAccount.code)
@@ -185,7 +190,7 @@ async def general_ledger(uow: UnitOfWork, cooperative_id: int, account_code: str
     ref = accounts.get(account_code)
     if ref is None:
         raise NotFound(f"akun {account_code} tidak ditemukan / account not found")
-    opening_q = select(func.coalesce(func.sum(LineRow.amount), 0)).where(LineRow.cooperative_id == cooperative_id, LineRow.account_id == ref.id, LineRow.value_date < since)
+    opening_q = select(_sum_sen()).where(LineRow.cooperative_id == cooperative_id, LineRow.account_id == ref.id, LineRow.value_date < since)
     opening = from_sen(int((await uow.session.execute(opening_q)).scalar_one()))
     q = (
         select(LineRow.entry_id, LineRow.value_date, EntryRow.description, EntryRow.source, LineRow.amount, LineRow.subledger)
@@ -204,7 +209,7 @@ async def general_ledger(uow: UnitOfWork, cooperative_id: int, account_code: str
 
 async def subledger_balance(uow: UnitOfWork, cooperative_id: int, subledger: str, account_keys: Sequence[str] | None = None) -> Decimal:
     """Signed net (debit positive) of the lines tagged with ``subledger``, optionally within some accounts."""
-    q = select(func.coalesce(func.sum(LineRow.amount), 0)).where(LineRow.cooperative_id == cooperative_id, LineRow.subledger == subledger)
+    q = select(_sum_sen()).where(LineRow.cooperative_id == cooperative_id, LineRow.subledger == subledger)
     if account_keys:
         accounts = await chart(uow, cooperative_id)
         q = q.where(LineRow.account_id.in_([accounts[k].id for k in account_keys]))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from bmt.api.pages import page
@@ -15,7 +14,7 @@ from bmt.api.schemas._platform import TokenRequest, TokenResponse
 from bmt.api.security import SESSION_COOKIE, logged_in
 from bmt.services import auth as auth_service
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Form = URLEncodedBody[dict[str, str]]
 
 
 def _safe_next(value: str | None) -> str:
@@ -69,7 +68,7 @@ class AuthApi(Controller):
     tags = ["auth"]
 
     @post("/token", status_code=200)
-    async def token(self, request: Request, data: TokenRequest) -> TokenResponse:
+    async def token(self, request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
         """Exchange a username and password for a bearer token (API clients)."""
         settings = request.app.state.settings
         async with request.app.state.uow() as uow:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
+from bmt.api import documents
 from bmt.api.pages import form_date, form_errors, page
 from bmt.api.schemas._platform import (
     AccountCreate,
@@ -33,11 +33,10 @@ from bmt.ledger.checks import totals
 from bmt.money import ZERO, money_str, rupiah
 from bmt.persistence.models import GlAccount, JournalDraft
 from bmt.persistence.models import JournalEntry as EntryRow
-from bmt.api import documents
 from bmt.services import journal, ledger, platform
 from bmt.services.uow import Actor
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Form = URLEncodedBody[dict[str, str]]
 
 
 def _actor(request: Request) -> Actor:
@@ -73,7 +72,7 @@ class LedgerApi(Controller):
             return [AccountRead(a.code, a.name, a.kind, a.book, a.key, a.parent_code, a.system) for a in rows]
 
     @post("/accounts", guards=[requires("chart.edit")], status_code=201)
-    async def add_account(self, request: Request, data: AccountCreate) -> AccountRead:
+    async def add_account(self, request: Request, data: JSONBody[AccountCreate]) -> AccountRead:
         """Add a sub-account under a parent; it inherits the parent's type and book."""
         async with request.app.state.uow() as uow:
             await platform.add_account(uow, _actor(request), platform.AccountEdit(data.code, data.name, parent_code=data.parent_code))
@@ -81,7 +80,7 @@ class LedgerApi(Controller):
             return AccountRead(a.code, a.name, a.kind, a.book, a.key, a.parent_code, a.system)
 
     @patch("/accounts/{code:str}", guards=[requires("chart.edit")])
-    async def rename_account(self, request: Request, code: FromPath[str], data: AccountRename) -> dict[str, str]:
+    async def rename_account(self, request: Request, code: FromPath[str], data: JSONBody[AccountRename]) -> dict[str, str]:
         """Rename an account (its type, book and key never change)."""
         async with request.app.state.uow() as uow:
             await platform.rename_account(uow, _actor(request), code, data.name)
@@ -109,7 +108,7 @@ class LedgerApi(Controller):
         return EntryRead(h.id, h.value_date, h.book, h.description, h.source, h.maker_id, h.checker_id, h.reverses_id, [{"account": a.code, "name": a.name, "debit": money_str(ln.amount) if ln.amount > 0 else "0", "credit": money_str(-ln.amount) if ln.amount < 0 else "0", "subledger": ln.subledger or ""} for ln, a in lines])
 
     @post("/drafts", guards=[requires("ledger.propose")], status_code=201)
-    async def propose(self, request: Request, data: DraftCreate) -> DraftRead:
+    async def propose(self, request: Request, data: JSONBody[DraftCreate]) -> DraftRead:
         """Propose a manual entry; it is posted only when another person approves it."""
         cmd = journal.ProposeEntry(data.value_date, data.description, tuple(journal.DraftLine(x.account, x.debit, x.credit, x.memo) for x in data.lines), data.book)
         async with request.app.state.uow() as uow:
@@ -129,13 +128,13 @@ class LedgerApi(Controller):
             return EntryId(await journal.approve(uow, _actor(request), draft_id))
 
     @post("/drafts/{draft_id:int}/reject", guards=[requires("ledger.approve")], status_code=200)
-    async def reject(self, request: Request, draft_id: FromPath[int], data: Reason) -> dict[str, str]:
+    async def reject(self, request: Request, draft_id: FromPath[int], data: JSONBody[Reason]) -> dict[str, str]:
         async with request.app.state.uow() as uow:
             await journal.reject(uow, _actor(request), draft_id, data.reason)
         return {"status": "rejected"}
 
     @post("/entries/{entry_id:int}/reverse", guards=[requires("ledger.approve")], status_code=201)
-    async def reverse(self, request: Request, entry_id: FromPath[int], data: Reason) -> EntryId:
+    async def reverse(self, request: Request, entry_id: FromPath[int], data: JSONBody[Reason]) -> EntryId:
         """Post the reversal of an entry (the only correction the ledger allows)."""
         async with request.app.state.uow() as uow:
             return EntryId(await ledger.reverse_entry(uow, _actor(request), entry_id, data.reason, data.value_date or _today(request)))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from bmt.api.pages import form_date, form_errors, page
@@ -20,7 +19,7 @@ from bmt.persistence.models import Member
 from bmt.services import members
 from bmt.services.uow import Actor
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Form = URLEncodedBody[dict[str, str]]
 
 
 def to_read(m: Member, equity: dict | None = None) -> MemberRead:
@@ -49,7 +48,7 @@ class MembersApi(Controller):
         return MemberPage(items=[to_read(m) for m in rows], total=total, limit=min(max(limit, 1), 200), offset=max(offset, 0))
 
     @post("/", guards=[requires("members.write")], status_code=201)
-    async def register(self, request: Request, data: MemberCreate) -> MemberRead:
+    async def register(self, request: Request, data: JSONBody[MemberCreate]) -> MemberRead:
         """Register a member; the simpanan pokok is posted to equity when paid."""
         cmd = members.RegisterMember(data.nik, data.name, data.birth_date, data.address, data.phone, data.joined_on, simpanan_pokok_paid=data.simpanan_pokok_paid)
         async with request.app.state.uow() as uow:
@@ -66,14 +65,14 @@ class MembersApi(Controller):
         return to_read(m, eq)
 
     @post("/{member_id:int}/simpanan-wajib", guards=[requires("members.write")], status_code=201)
-    async def pay_wajib(self, request: Request, member_id: FromPath[int], data: WajibPayment) -> EntryId:
+    async def pay_wajib(self, request: Request, member_id: FromPath[int], data: JSONBody[WajibPayment]) -> EntryId:
         """Post a month's simpanan wajib."""
         async with request.app.state.uow() as uow:
             eid = await members.pay_simpanan_wajib(uow, _actor(request), member_id, Period.parse(data.period), data.amount)
         return EntryId(eid)
 
     @post("/{member_id:int}/deactivate", guards=[requires("members.deactivate")], status_code=200)
-    async def deactivate(self, request: Request, member_id: FromPath[int], data: Deactivate) -> MemberRead:
+    async def deactivate(self, request: Request, member_id: FromPath[int], data: JSONBody[Deactivate]) -> MemberRead:
         """Deactivate (never delete) a member, optionally returning their simpanan pokok and wajib."""
         async with request.app.state.uow() as uow:
             await members.deactivate(uow, _actor(request), member_id, data.reason, refund_equity=data.refund_equity)

@@ -146,9 +146,9 @@ class ZakatCalculation(msgspec.Struct, omit_defaults=True):
     nisab_annual: str | None = None
 
     @classmethod
-    def of(cls, kind: str, result: ZakatAssessment) -> ZakatCalculation:
+    def of(cls, result: ZakatAssessment) -> ZakatCalculation:
         return cls(
-            kind=kind,
+            kind=result.kind.value,
             nisab=money_str(result.nisab),
             obligated=result.obligated,
             zakat_due=money_str(result.zakat_due),
