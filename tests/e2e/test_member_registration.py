@@ -1,0 +1,36 @@
+"""A teller, in a real browser: logs in, registers a member, and sees the simpanan pokok in the trial balance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.conftest import nik_for
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_teller_registers_a_member_and_sees_the_simpanan_pokok_in_the_trial_balance(live_server, browser) -> None:
+    base, world = live_server
+    page = browser.new_page()
+    login(page, base, world.actor("teller").username)
+    page.click("text=Anggota")
+    page.click("text=Daftarkan anggota")
+    page.fill("#f-nik", nik_for(date(1988, 7, 9), 77, female=True))
+    page.fill("#f-name", "Neng Lilis Suryani")
+    page.fill("#f-birth_date", "1988-07-09")
+    page.fill("#f-address", "Kp. Cibodas RT 02/05, Lembang")
+    page.fill("#f-phone", "085612345678")
+    page.click("button:has-text('Daftarkan')")
+    page.wait_for_selector("#simpanan-pokok")
+    assert page.inner_text("#simpanan-pokok") == "Rp100.000"
+    assert "Neng Lilis Suryani" in page.inner_text("h1")
+    page.click("nav >> text=Neraca saldo")
+    page.wait_for_selector("#tb-total-debit")
+    body = page.inner_text("table")
+    assert "Simpanan pokok" in body and "Rp100.000" in body
+    assert page.inner_text("#tb-total-debit") == page.inner_text("#tb-total-credit")
+    page.screenshot(path=str(__import__("pathlib").Path("/tmp/bmt-e2e-trial-balance.png")))
+    page.close()
