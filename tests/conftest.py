@@ -123,3 +123,8 @@ def world(db_url: str) -> Iterator[World]:
 def nik_for(birth: date, serial: int, *, female: bool = False) -> str:
     day = birth.day + (40 if female else 0)
     return f"327301{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial % 10000 or 1:04d}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API leaves an event loop behind in the main thread."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))

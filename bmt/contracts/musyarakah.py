@@ -78,6 +78,7 @@ class MusyarakahCapital:
 
     @property
     def total(self) -> Decimal:
+        """Both parties' capital."""
         return self.bmt + self.partner
 
     @property
@@ -456,14 +457,17 @@ class MmqSchedule:
 
     @property
     def total_rent_to_bmt(self) -> Decimal:
+        """Σ the BMT's rent shares."""
         return sum((i.rent_to_bmt for i in self.installments), ZERO)
 
     @property
     def total_buyback(self) -> Decimal:
+        """Σ buy-backs (equals the BMT's share)."""
         return sum((i.buyback for i in self.installments), ZERO)
 
     @property
     def total_payment(self) -> Decimal:
+        """Σ payments."""
         return sum((i.payment for i in self.installments), ZERO)
 
 

@@ -91,10 +91,12 @@ class QardhTerms:
 
     @property
     def receivable_account(self) -> str:
+        """The loan's account: pinjaman qardh (Tamwil) or piutang qardhul hasan (Maal)."""
         return "qardhul_hasan_receivable" if self.source == "kebajikan" else "qardh_receivable"
 
     @property
     def cash_account(self) -> str:
+        """The cash account of the loan's book."""
         return "maal_cash" if self.source == "kebajikan" else "cash"
 
 

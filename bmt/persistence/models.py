@@ -268,3 +268,95 @@ class AuditEvent(Base):
     payload_json: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class SavingsProduct(Base):
+    """A savings or deposit product of a cooperative, configured by a manager.
+
+    kind: ``wadiah`` (yad dhamanah; no promised return), ``mudharabah`` (savings with a member nisbah) or
+    ``deposito`` (mudharabah time deposit with a tenor). Nisbah in basis points of the member's share.
+    """
+
+    __tablename__ = "savings_product"
+    __table_args__ = (UniqueConstraint("cooperative_id", "code"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(12))
+    nisbah_member_bps: Mapped[int] = mapped_column(Integer, default=0)
+    tenor_months: Mapped[int | None] = mapped_column(Integer)
+    min_opening: Mapped[Decimal] = mapped_column(RupiahSen, default=Decimal(0))
+    min_balance: Mapped[Decimal] = mapped_column(RupiahSen, default=Decimal(0))
+    dormant_after_days: Mapped[int] = mapped_column(Integer, default=365)
+    approval_threshold: Mapped[Decimal] = mapped_column(RupiahSen, default=Decimal(10_000_000))
+    aro_default: Mapped[bool] = mapped_column(Boolean, default=True)
+    early_break: Mapped[str] = mapped_column(String(20), default="forfeit_month")  # refuse | forfeit_month
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SavingsAccount(Base):
+    """A member's savings or deposit account. ``balance`` is the running sub-ledger balance, locked on change;
+    it always equals the sum of the account's ledger lines (``subledger = 'savings:<id>'``)."""
+
+    __tablename__ = "savings_account"
+    __table_args__ = (UniqueConstraint("cooperative_id", "account_no"), Index("ix_savings_account_member", "cooperative_id", "member_id"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("savings_product.id"))
+    account_no: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(12), default="active")  # active | dormant | closed | matured | broken
+    balance: Mapped[Decimal] = mapped_column(RupiahSen, default=Decimal(0))
+    nisbah_member_bps: Mapped[int] = mapped_column(Integer, default=0)
+    opened_on: Mapped[date] = mapped_column(Date)
+    last_activity_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    tenor_months: Mapped[int | None] = mapped_column(Integer)
+    maturity_date: Mapped[date | None] = mapped_column(Date)
+    aro: Mapped[bool] = mapped_column(Boolean, default=False)
+    profit_to_account_id: Mapped[int | None] = mapped_column(BigInteger)  # linked savings account for deposito profit
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WithdrawalRequest(Base):
+    """A withdrawal above the product's threshold, waiting for a manager (maker–checker)."""
+
+    __tablename__ = "withdrawal_request"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("savings_account.id"))
+    amount: Mapped[Decimal] = mapped_column(RupiahSen)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | approved | rejected
+    maker_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    checker_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    drawer_id: Mapped[int | None] = mapped_column(BigInteger)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class TellerDrawer(Base):
+    """A teller's cash drawer for one business day: opened with a float, closed with a count."""
+
+    __tablename__ = "teller_drawer"
+    __table_args__ = (Index("ix_teller_drawer_teller_date", "cooperative_id", "teller_id", "business_date"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"))
+    teller_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    business_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | closed | difference_pending | difference_approved
+    float_amount: Mapped[Decimal] = mapped_column(RupiahSen)
+    expected_amount: Mapped[Decimal | None] = mapped_column(RupiahSen)
+    counted_amount: Mapped[Decimal | None] = mapped_column(RupiahSen)
+    difference: Mapped[Decimal | None] = mapped_column(RupiahSen)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -59,7 +59,7 @@ async def seed(factory: UnitOfWorkFactory, today: date, *, members_count: int = 
         for username, name, role in STAFF:
             await platform.create_user(uow, SYSTEM, platform.NewUser(username, name, role, DEMO_PASSWORD, coop_id))
     async with factory() as uow:
-        teller = actor_of((await uow.session.execute(select(User).where(User.username == "teller"))).scalar_one())
+        staff = actor_of((await uow.session.execute(select(User).where(User.username == "manajer"))).scalar_one())
     start = add_months(today, -6).replace(day=1)
     first_member_id = None
     for i in range(members_count):
@@ -69,7 +69,7 @@ async def seed(factory: UnitOfWorkFactory, today: date, *, members_count: int = 
         joined = start if i < members_count // 2 else add_months(start, rng.randint(1, 5))
         async with factory() as uow:
             uow.today = joined
-            m = await members.register(uow, teller, members.RegisterMember(
+            m = await members.register(uow, staff, members.RegisterMember(
                 nik=make_nik(rng, birth, female, i + 1), name=name, birth_date=birth,
                 address=rng.choice(STREETS).format(n=rng.randint(1, 200), r=rng.randint(1, 9), w=rng.randint(1, 9)),
                 phone=f"08{rng.randint(11, 99)}{rng.randint(10_000_000, 99_999_999)}", joined_on=joined,
@@ -79,7 +79,7 @@ async def seed(factory: UnitOfWorkFactory, today: date, *, members_count: int = 
         while month.first_day <= today:
             async with factory() as uow:
                 uow.today = min(month.first_day.replace(day=min(10, month.days)), today)
-                await members.pay_simpanan_wajib(uow, teller, m.id, month)
+                await members.pay_simpanan_wajib(uow, staff, m.id, month)
             month = month.next()
     async with factory() as uow:
         await platform.create_user(uow, SYSTEM, platform.NewUser("anggota1", "Anggota Demo", "member", DEMO_PASSWORD, coop_id, member_id=first_member_id))

@@ -18,7 +18,7 @@ from bmt.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bmt.ledger import Posting, entry
 from bmt.money import rupiah
 from bmt.persistence.models import Cooperative, JournalEntry, Member
-from bmt.services import audit, ledger
+from bmt.services import audit, ledger, teller
 from bmt.services.uow import Actor, UnitOfWork
 
 # Province codes (BPS) that begin a valid NIK.
@@ -105,9 +105,10 @@ async def register(uow: UnitOfWork, actor: Actor, cmd: RegisterMember, *, idempo
     uow.session.add(m)
     await uow.session.flush()
     if cmd.simpanan_pokok_paid and coop.simpanan_pokok_amount > 0:
+        cash_key, cash_sub = await teller.cash_leg(uow, actor)
         je = entry(
             joined, f"Simpanan pokok {m.member_no} {m.name}",
-            Posting.debit("cash", coop.simpanan_pokok_amount),
+            Posting.debit(cash_key, coop.simpanan_pokok_amount, subledger=cash_sub),
             Posting.credit("simpanan_pokok", coop.simpanan_pokok_amount, subledger=f"member:{m.id}"),
             source=f"member:{m.id}:pokok",
         )
@@ -127,9 +128,10 @@ async def pay_simpanan_wajib(uow: UnitOfWork, actor: Actor, member_id: int, peri
     source = f"member:{m.id}:wajib:{period}"
     if (await uow.session.execute(select(JournalEntry.id).where(JournalEntry.cooperative_id == actor.coop, JournalEntry.source == source))).scalar_one_or_none():
         raise Conflict(f"simpanan wajib {period} sudah dibayar / already paid for {period}")
+    cash_key, cash_sub = await teller.cash_leg(uow, actor)
     je = entry(
         uow.business_date(), f"Simpanan wajib {period} {m.member_no} {m.name}",
-        Posting.debit("cash", value), Posting.credit("simpanan_wajib", value, subledger=f"member:{m.id}"), source=source,
+        Posting.debit(cash_key, value, subledger=cash_sub), Posting.credit("simpanan_wajib", value, subledger=f"member:{m.id}"), source=source,
     )
     return await ledger.post(uow, actor, je, idempotency_key=idempotency_key)
 
@@ -186,7 +188,8 @@ async def deactivate(uow: UnitOfWork, actor: Actor, member_id: int, reason: str,
         lines = [Posting.debit(k, v, subledger=f"member:{m.id}") for k, v in bal.items() if v > 0]
         total = sum(bal.values(), Decimal(0))
         if lines:
-            await ledger.post(uow, actor, entry(today, f"Pengembalian simpanan {m.member_no} {m.name} (keluar)", *lines, Posting.credit("cash", total), source=f"member:{m.id}:exit"))
+            cash_key, cash_sub = await teller.cash_leg(uow, actor)
+            await ledger.post(uow, actor, entry(today, f"Pengembalian simpanan {m.member_no} {m.name} (keluar)", *lines, Posting.credit(cash_key, total, subledger=cash_sub), source=f"member:{m.id}:exit"))
     m.status = "inactive"
     m.deactivated_on = today
     m.deactivation_reason = reason.strip()[:300]

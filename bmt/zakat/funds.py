@@ -19,17 +19,19 @@ The rules enforced here (domain.md §5, §6, §10):
 * Qardhul hasan is lent from the kebajikan fund, repaid at exactly the principal (QRD-01), or forgiven
   from the fund.
 
-The functions are stateless: each takes the balances it must respect and returns one entry. ``FundBook``
-wraps them with running balances and the period's tallies, refusing anything that would take a fund,
-a cash account or a receivable below zero.
+The functions are stateless: each takes the balances and tallies it must respect and returns one entry.
+``bmt.zakat.fundbook.FundBook`` wraps them with running balances and the period's tallies, refusing
+anything that would take a fund, a cash account or a receivable below zero. The fund kinds and settings
+live in ``_fund_policy`` and are re-exported here.
 
 Example (domain.md Example C4)::
 
-    book = FundBook()
-    book, e1 = book.receive_zakat(date(2025, 3, 3), Decimal(40_000_000))
-    # e1: Dr maal_cash 40,000,000 / Cr zakat_fund 40,000,000
-    book, e2 = book.allocate_amil(date(2025, 3, 31), Decimal(5_000_000))
-    # e2: Dr zakat_fund 5,000,000 / Cr amil_fund 5,000,000; one rupiah more is refused (ZIS-02)
+    >>> receive_zakat(date(2025, 3, 3), Decimal(40_000_000)).postings[1].account
+    'zakat_fund'
+    >>> e = allocate_amil(date(2025, 3, 31), collected=Decimal(40_000_000), already_allocated=Decimal(0),
+    ...                   amount=Decimal(5_000_000))
+    >>> [(p.account, p.debit_amount, p.credit_amount) for p in e.postings]
+    [('zakat_fund', Decimal('5000000'), Decimal('0')), ('amil_fund', Decimal('0'), Decimal('5000000'))]
 """
 
 from __future__ import annotations

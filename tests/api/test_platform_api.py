@@ -31,7 +31,11 @@ def client(db_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, World, Wor
 def token(c: TestClient, w: World, role: str) -> dict[str, str]:
     r = c.post("/api/v1/auth/token", json={"username": w.actor(role).username, "password": PASSWORD})
     assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    if role.startswith("teller"):
+        # Every cash operation moves the teller's drawer: open today's drawer once.
+        c.post("/api/v1/teller/drawer/open", json={"float_amount": "0"}, headers=headers)
+    return headers
 
 
 def new_member(c: TestClient, headers: dict, serial: int, **over: object) -> dict:
@@ -71,7 +75,7 @@ def test_registering_a_member_posts_simpanan_pokok_to_equity(client) -> None:
     assert m["member_no"].startswith("A") and m["simpanan_pokok"] == "100000" and m["gender"] == "L"
     tb = c.get("/api/v1/ledger/trial-balance", headers=h).json()
     lines = {x["code"]: x for x in tb["lines"]}
-    assert lines["4101"]["credit"] == "100000" and lines["1101"]["debit"] == "100000"
+    assert lines["4101"]["credit"] == "100000" and lines["1102"]["debit"] == "100000"  # into the teller's drawer
     assert tb["total_debit"] == tb["total_credit"]
 
 
@@ -216,6 +220,7 @@ def test_web_pages_need_a_login_and_forms_need_csrf(client) -> None:
 
 def test_a_teller_registers_a_member_through_the_web_form(client) -> None:
     c, a, _ = client
+    token(c, a, "teller")
     c.get("/login")
     c.post("/login", data={"username": a.actor("teller").username, "password": PASSWORD, "_csrf_token": c.cookies.get("csrftoken")})
     form = {"nik": nik_for(date(1985, 2, 3), 11, female=True), "name": "Siti Nurhayati", "birth_date": "1985-02-03", "address": "Garut", "phone": "0812 3456 7890", "pokok_paid": "1", "_csrf_token": c.cookies.get("csrftoken")}

@@ -14,6 +14,12 @@ pytestmark = pytest.mark.e2e
 
 def test_a_teller_registers_a_member_and_sees_the_simpanan_pokok_in_the_trial_balance(live_server, browser) -> None:
     base, world = live_server
+    import httpx
+
+    from tests.conftest import PASSWORD
+
+    tok = httpx.post(f"{base}/api/v1/auth/token", json={"username": world.actor("teller").username, "password": PASSWORD}).json()["access_token"]
+    httpx.post(f"{base}/api/v1/teller/drawer/open", json={"float_amount": "500000"}, headers={"Authorization": f"Bearer {tok}"}).raise_for_status()
     page = browser.new_page()
     login(page, base, world.actor("teller").username)
     page.click("text=Anggota")
@@ -30,7 +36,7 @@ def test_a_teller_registers_a_member_and_sees_the_simpanan_pokok_in_the_trial_ba
     page.click("nav >> text=Neraca saldo")
     page.wait_for_selector("#tb-total-debit")
     body = page.inner_text("table")
-    assert "Simpanan pokok" in body and "Rp100.000" in body
+    assert "Simpanan pokok" in body and "Rp100.000" in body and "Kas teller" in body
     assert page.inner_text("#tb-total-debit") == page.inner_text("#tb-total-credit")
     page.screenshot(path=str(__import__("pathlib").Path("/tmp/bmt-e2e-trial-balance.png")))
     page.close()

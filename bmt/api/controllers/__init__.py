@@ -4,5 +4,8 @@ from bmt.api.controllers._auth import AuthApi, AuthPages
 from bmt.api.controllers._home import HomePages
 from bmt.api.controllers._ledger import LedgerApi, LedgerPages
 from bmt.api.controllers._members import MemberPages, MembersApi
+from bmt.api.controllers._mmq_quote import MmqQuoteController, MmqQuotePage
+from bmt.api.controllers._savings import SavingsApi, TellerApi
+from bmt.api.controllers._zakat_calc import ZakatCalcController, ZakatCalcPage
 
-ROUTES: list = [AuthPages, AuthApi, HomePages, MembersApi, MemberPages, LedgerApi, LedgerPages]
+ROUTES: list = [AuthPages, AuthApi, HomePages, MembersApi, MemberPages, LedgerApi, LedgerPages, SavingsApi, TellerApi, MmqQuoteController, MmqQuotePage, ZakatCalcController, ZakatCalcPage]

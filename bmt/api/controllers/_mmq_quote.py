@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
 
 from litestar import Controller, Request, get, post
-from litestar.params import URLEncodedBody
+from litestar.params import JSONBody, URLEncodedBody
 from litestar.response import Template
 
 from bmt.api.pages import page
@@ -38,13 +38,13 @@ class MmqQuoteController(Controller):
     tags = ["musyarakah mutanaqisah"]
 
     @post("/quote", status_code=200, summary="Simulasi jadwal MMQ / MMQ quote")
-    async def quote(self, data: MmqQuoteRequest) -> MmqQuoteResponse:
+    async def quote(self, data: JSONBody[MmqQuoteRequest]) -> MmqQuoteResponse:
         """The BMT's diminishing share month by month: rent share by ownership at the start of the month,
         equal buy-backs (the last clears the balance), and the totals."""
         return MmqQuoteResponse.of(mmq_schedule(data.to_terms()))
 
 
-def _form_amount(form: dict[str, str], name: str, label: str, *, allow_zero: bool = False) -> Any:
+def _form_amount(form: dict[str, str], name: str, label: str, *, allow_zero: bool = False) -> Decimal:
     text = form.get(name, "").strip()
     if not text:
         raise InvalidInput(f"{label} wajib diisi", field=name)

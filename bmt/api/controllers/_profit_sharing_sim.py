@@ -15,11 +15,13 @@ from typing import Any
 import numpy as np
 from anyio import to_thread
 from litestar import Controller, get, post
-from litestar.params import URLEncodedBody
+from litestar.params import JSONBody, URLEncodedBody
 from litestar.response import Template
 
 from bmt.api.schemas._profit_sharing import (
     MAX_SIM_ACCOUNTS,
+    MAX_SIM_BALANCES,
+    MAX_SIM_BODY_BYTES,
     MAX_SIM_PRODUCTS,
     AccountResult,
     ProductResult,
@@ -58,8 +60,8 @@ class ProfitSharingSimController(Controller):
     path = "/api/v1/profit-sharing"
     tags = ["profit-sharing"]
 
-    @post("/simulate", status_code=200)
-    async def simulate(self, data: SimulationRequest) -> SimulationResponse:
+    @post("/simulate", status_code=200, request_max_body_size=MAX_SIM_BODY_BYTES)
+    async def simulate(self, data: JSONBody[SimulationRequest]) -> SimulationResponse:
         """Product pools, equivalent rates and per-account shares (exact and paid) for one month."""
         return await to_thread.run_sync(run_simulation, data)
 
@@ -70,6 +72,11 @@ def run_simulation(req: SimulationRequest) -> SimulationResponse:
     if len(req.accounts) > MAX_SIM_ACCOUNTS:
         raise InvalidInput(
             f"paling banyak {MAX_SIM_ACCOUNTS} rekening per permintaan / at most {MAX_SIM_ACCOUNTS} accounts per request",
+            field="accounts",
+        )
+    if sum(len(a.balances) for a in req.accounts) > MAX_SIM_BALANCES:
+        raise InvalidInput(
+            f"paling banyak {MAX_SIM_BALANCES} baris saldo per permintaan / at most {MAX_SIM_BALANCES} balance entries",
             field="accounts",
         )
     specs, given, carried = _products(req.products)
@@ -89,7 +96,9 @@ def run_simulation(req: SimulationRequest) -> SimulationResponse:
 
 def _days(days: int) -> int:
     if not 1 <= days <= 31:
-        raise InvalidInput("days_in_period harus 1..31 / days_in_period must be within 1..31", field="days_in_period")
+        raise InvalidInput(
+            "days_in_period harus 1..31 / days_in_period must be within 1..31", field="days_in_period"
+        )
     return days
 
 
@@ -101,7 +110,9 @@ def _amount(value: Decimal, name: str, *, sen_only: bool = False) -> Decimal:
         except InvalidInput as exc:
             raise InvalidInput(f"{name}: {exc.message}", field=name) from None
     if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
-        raise InvalidInput(f"{name} harus 0..{MAX_AMOUNT} / {name} must be a number within 0..{MAX_AMOUNT}", field=name)
+        raise InvalidInput(
+            f"{name} harus 0..{MAX_AMOUNT} / {name} must be a number within 0..{MAX_AMOUNT}", field=name
+        )
     return value
 
 
@@ -109,7 +120,9 @@ def _products(
     items: Sequence[SimulationProduct],
 ) -> tuple[list[ProductSpec], dict[str, Decimal], dict[str, Decimal]]:
     if not 1 <= len(items) <= MAX_SIM_PRODUCTS:
-        raise InvalidInput(f"produk harus 1..{MAX_SIM_PRODUCTS} / 1..{MAX_SIM_PRODUCTS} products", field="products")
+        raise InvalidInput(
+            f"produk harus 1..{MAX_SIM_PRODUCTS} / 1..{MAX_SIM_PRODUCTS} products", field="products"
+        )
     specs, given, carried = [], {}, {}
     for p in items:
         nisbah = percent(p.nisbah_member_percent, name=f"nisbah {p.code}")
@@ -135,7 +148,9 @@ def _accounts(
             raise InvalidInput(f"rekening {a.id} ganda / duplicate account id", field="accounts")
         seen.add(str(a.id))
         if a.product not in index:
-            raise InvalidInput(f"rekening {a.id}: produk {a.product!r} tidak dikenal / unknown product", field="accounts")
+            raise InvalidInput(
+                f"rekening {a.id}: produk {a.product!r} tidak dikenal / unknown product", field="accounts"
+            )
         owner.append(index[a.product])
         previous = 0
         for b in a.balances:
@@ -294,7 +309,9 @@ def _id_percent(text: str) -> str:
     return f"{d:.2f}".replace(".", ",") + "%"
 
 
-def _page_context(form: Mapping[str, str], result: dict[str, Any] | None, error: str | None) -> dict[str, Any]:
+def _page_context(
+    form: Mapping[str, str], result: dict[str, Any] | None, error: str | None
+) -> dict[str, Any]:
     rows = [
         {
             "code": form.get(f"code_{k}", ""),

@@ -23,7 +23,7 @@ from litestar.params import FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Template
 
 from bmt.api.pages import page
-from bmt.api.schemas._zakat import ZakatCalculateRequest, ZakatCalculation
+from bmt.api.schemas._zakat import REQUIRED_FIELDS, ZakatCalculateRequest, ZakatCalculation
 from bmt.errors import DomainError, InvalidInput
 from bmt.money import rupiah
 from bmt.zakat.calculation import ZakatAssessment
@@ -93,11 +93,12 @@ def request_from_form(form: dict[str, str]) -> ZakatCalculateRequest:
     values: dict[str, Any] = {"kind": kind}
     if kind == "maal":
         values["haul_complete"] = form.get("haul_complete", "") in ("1", "on", "true", "ya")
-    for name, label in FIELD_LABELS.items():
-        if name in _FORM_KIND_FIELDS.get(kind, ()):
-            text = form.get(name, "").strip()
-            if text:
-                values[name] = _form_year(text) if name == "year" else _form_amount(text, name, label)
+    for name in _FORM_KIND_FIELDS.get(kind, ()):
+        label, text = FIELD_LABELS[name], form.get(name, "").strip()
+        if text:
+            values[name] = _form_year(text) if name == "year" else _form_amount(text, name, label)
+        elif name in REQUIRED_FIELDS[kind]:
+            raise InvalidInput(f"{label} wajib diisi / {name} is required", field=name)
     return ZakatCalculateRequest(**values)
 
 

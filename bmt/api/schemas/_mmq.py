@@ -58,6 +58,7 @@ class MmqInstallmentOut(msgspec.Struct):
 
     @classmethod
     def of(cls, row: MmqInstallment) -> MmqInstallmentOut:
+        """The API shape of one schedule row."""
         return cls(
             number=row.number,
             due_date=row.due_date,
@@ -84,6 +85,7 @@ class MmqQuoteResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, schedule: MmqSchedule) -> MmqQuoteResponse:
+        """The API shape of a whole schedule."""
         terms = schedule.terms
         return cls(
             asset_price=money_str(terms.asset_price),

@@ -15,6 +15,10 @@ import msgspec
 
 #: Most accounts in one simulation request.
 MAX_SIM_ACCOUNTS = 100_000
+#: Most balance entries (all accounts together) in one request.
+MAX_SIM_BALANCES = 1_000_000
+#: Largest request body: 100,000 accounts with a few balance entries each fit comfortably.
+MAX_SIM_BODY_BYTES = 48 * 1024 * 1024
 #: Most products in one simulation request.
 MAX_SIM_PRODUCTS = 100
 

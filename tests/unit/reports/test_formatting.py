@@ -101,7 +101,9 @@ def test_formatting_refuses_floats_and_non_numbers(bad: object) -> None:
         (Decimal("7"), 3, "7,000"),
     ],
 )
-def test_numbers_use_dot_for_thousands_and_comma_for_decimals(value: Decimal, places: int | None, text: str) -> None:
+def test_numbers_use_dot_for_thousands_and_comma_for_decimals(
+    value: Decimal, places: int | None, text: str
+) -> None:
     assert format_number_id(value, places=places) == text
 
 

@@ -47,20 +47,29 @@ class User:
     role: str
 
 
-NAV = [{"href": "/", "label": "Beranda"}, {"href": "/anggota", "label": "Anggota"}, {"href": "/teller", "label": "Teller"}]
+NAV = [
+    {"href": "/", "label": "Beranda"},
+    {"href": "/anggota", "label": "Anggota"},
+    {"href": "/teller", "label": "Teller"},
+]
 
 
 @pytest.fixture
 def env() -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
-        [jinja2.DictLoader({"page.html": PAGE, "macros_demo.html": MACROS}), jinja2.FileSystemLoader(TEMPLATE_DIR)]
+        [
+            jinja2.DictLoader({"page.html": PAGE, "macros_demo.html": MACROS}),
+            jinja2.FileSystemLoader(TEMPLATE_DIR),
+        ]
     )
     environment = jinja2.Environment(loader=loader, autoescape=True)
     register_filters(environment, hijri_overrides={(1446, 10): date(2025, 3, 31)})
     return environment
 
 
-def render(env: jinja2.Environment, name: str = "page.html", *, csrf: str | None = "tok-123", **context: Any) -> str:
+def render(
+    env: jinja2.Environment, name: str = "page.html", *, csrf: str | None = "tok-123", **context: Any
+) -> str:
     if csrf is not None:
         env.globals["csrf_token"] = lambda: csrf
     return env.get_template(name).render(**context)
@@ -93,8 +102,11 @@ def test_a_logged_in_user_sees_the_menu_their_name_and_a_logout_form(env: jinja2
     assert [(href, label) for href, _, label in links] == [(i["href"], i["label"]) for i in NAV]
     assert [href for href, current, _ in links if current] == ["/anggota"]
     assert "Budi Santoso" in html and '<span class="user-role">Teller</span>' in html
-    assert re.search(r'<form class="logout-form" method="post" action="/logout">\s*'
-                     r'<input type="hidden" name="_csrf_token" value="tok-123">', html)
+    assert re.search(
+        r'<form class="logout-form" method="post" action="/logout">\s*'
+        r'<input type="hidden" name="_csrf_token" value="tok-123">',
+        html,
+    )
 
 
 def test_without_a_user_there_is_no_menu_and_no_logout(env: jinja2.Environment) -> None:
@@ -145,8 +157,15 @@ def macros_html(env: jinja2.Environment) -> str:
         {"key": "amount", "label": "Jumlah", "kind": "money"},
     ]
     rows = [{"day": date(2025, 3, 1), "text": "Setoran <tunai>", "amount": Decimal("1234567")}]
-    return render(env, "macros_demo.html", minus=Decimal("-5000"), plus=Decimal("1500000.5"),
-                  columns=columns, rows=rows, total=Decimal("1234567"))
+    return render(
+        env,
+        "macros_demo.html",
+        minus=Decimal("-5000"),
+        plus=Decimal("1500000.5"),
+        columns=columns,
+        rows=rows,
+        total=Decimal("1234567"),
+    )
 
 
 def test_money_cells_align_right_and_mark_negatives(macros_html: str) -> None:
@@ -157,11 +176,20 @@ def test_money_cells_align_right_and_mark_negatives(macros_html: str) -> None:
 
 def test_a_form_field_has_its_label_above_and_its_error_linked(macros_html: str) -> None:
     assert '<input type="hidden" name="_csrf_token" value="tok-123">' in macros_html
-    assert '<label for="f-amount">Jumlah setoran<span class="required" aria-hidden="true">*</span></label>' in macros_html
+    assert (
+        '<label for="f-amount">Jumlah setoran<span class="required" aria-hidden="true">*</span></label>'
+        in macros_html
+    )
     field = re.search(r'<input id="f-amount"[^>]*>', macros_html)
     assert field is not None
-    for attribute in ('type="text"', 'inputmode="decimal"', 'value="1.500.000"', "required",
-                      'aria-invalid="true"', 'aria-describedby="f-amount-hint f-amount-error"'):
+    for attribute in (
+        'type="text"',
+        'inputmode="decimal"',
+        'value="1.500.000"',
+        "required",
+        'aria-invalid="true"',
+        'aria-describedby="f-amount-hint f-amount-error"',
+    ):
         assert attribute in field.group(0)
     assert '<p class="error-text" id="f-amount-error">Jumlah harus lebih dari nol</p>' in macros_html
     plain = re.search(r'<input id="f-note"[^>]*>', macros_html)
@@ -170,17 +198,25 @@ def test_a_form_field_has_its_label_above_and_its_error_linked(macros_html: str)
 
 def test_a_select_accepts_pairs_mappings_and_strings_and_marks_the_choice(macros_html: str) -> None:
     options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]+)</option>', macros_html)
-    assert options == [("", "", "Pilih akad"), ("wadiah", "", "Wadiah"),
-                       ("mudharabah", " selected", "Mudharabah"), ("qardh", "", "qardh")]
+    assert options == [
+        ("", "", "Pilih akad"),
+        ("wadiah", "", "Wadiah"),
+        ("mudharabah", " selected", "Mudharabah"),
+        ("qardh", "", "qardh"),
+    ]
 
 
 def test_form_errors_sit_in_a_red_box_announced_at_once(macros_html: str) -> None:
-    assert re.search(r'<div class="alert alert-error" role="alert">.*Nomor anggota wajib diisi', macros_html, re.S)
+    assert re.search(
+        r'<div class="alert alert-error" role="alert">.*Nomor anggota wajib diisi', macros_html, re.S
+    )
 
 
 def test_a_data_table_formats_each_column_by_kind_and_says_when_it_is_empty(macros_html: str) -> None:
     assert '<th scope="col" class="num">Jumlah</th>' in macros_html
-    assert "<td>1 Maret 2025</td><td>Setoran &lt;tunai&gt;</td><td class=\"num\">Rp1.234.567</td>" in macros_html
+    assert (
+        '<td>1 Maret 2025</td><td>Setoran &lt;tunai&gt;</td><td class="num">Rp1.234.567</td>' in macros_html
+    )
     assert re.search(r"<tfoot><tr>\s*<td>Jumlah</td><td></td><td class=\"num\">Rp1.234.567</td>", macros_html)
     assert '<td class="empty" colspan="3">Belum ada transaksi.</td>' in macros_html
 
@@ -207,12 +243,26 @@ FILTER_CASES = [
 
 
 @pytest.mark.parametrize(("source", "value", "text"), FILTER_CASES)
-def test_filters_render_indonesian_text(env: jinja2.Environment, source: str, value: object, text: str) -> None:
+def test_filters_render_indonesian_text(
+    env: jinja2.Environment, source: str, value: object, text: str
+) -> None:
     assert env.from_string(source).render(x=value) == text
 
 
-@pytest.mark.parametrize("name", ["rupiah", "rupiah_sen", "angka", "persen", "terbilang", "terbilang_rupiah",
-                                  "tanggal", "tanggal_hari", "hijri"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "rupiah",
+        "rupiah_sen",
+        "angka",
+        "persen",
+        "terbilang",
+        "terbilang_rupiah",
+        "tanggal",
+        "tanggal_hari",
+        "hijri",
+    ],
+)
 def test_filters_leave_a_missing_value_blank(env: jinja2.Environment, name: str) -> None:
     assert env.from_string(f"[{{{{ x|{name} }}}}][{{{{ missing|{name} }}}}]").render(x=None) == "[][]"
 
@@ -246,8 +296,14 @@ def test_no_shipped_stylesheet_or_template_refers_to_a_remote_url() -> None:
 def test_litestar_renders_the_layout_with_a_real_csrf_token_and_serves_the_static_files() -> None:
     @get("/anggota")
     async def members_page() -> Template:
-        return Template(template_str=PAGE, context={"current_user": User("Siti", "manager"), "nav": NAV,
-                                                    "messages": [{"level": "success", "text": "OK"}]})
+        return Template(
+            template_str=PAGE,
+            context={
+                "current_user": User("Siti", "manager"),
+                "nav": NAV,
+                "messages": [{"level": "success", "text": "OK"}],
+            },
+        )
 
     with create_test_client(
         route_handlers=[members_page, create_static_files_router(path="/static", directories=[STATIC_DIR])],

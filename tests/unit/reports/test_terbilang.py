@@ -131,7 +131,9 @@ def test_decimals_are_read_digit_by_digit_after_koma(number: Decimal, words: str
         ("11200000", "sebelas juta dua ratus ribu rupiah"),
     ],
 )
-def test_money_in_words_reads_rupiah_then_sen_after_rounding_half_up(amount: Decimal | str, words: str) -> None:
+def test_money_in_words_reads_rupiah_then_sen_after_rounding_half_up(
+    amount: Decimal | str, words: str
+) -> None:
     assert terbilang_rupiah(amount) == words
 
 
