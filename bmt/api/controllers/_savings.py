@@ -182,7 +182,7 @@ class SavingsApi(Controller):
             rows = await savings.check_subledgers(uow, _actor(request).coop)
         return [SubledgerCheckRead(r.kind, r.control_key, money_str(r.control_balance) if r.control_balance >= 0 else str(r.control_balance), money_str(r.accounts_balance) if r.accounts_balance >= 0 else str(r.accounts_balance), str(r.lines_balance), r.ok) for r in rows]
 
-    @get("/receipts/{entry_id:int}.pdf", guards=[requires("members.read")])
+    @get("/receipts/{entry_id:int}/pdf", guards=[requires("members.read")])
     async def receipt(self, request: Request, entry_id: FromPath[int]) -> Response[bytes]:
         """A teller's slip for a posting: amount in words (terbilang)."""
         async with request.app.state.uow() as uow:
