@@ -15,6 +15,8 @@ from bmt.services.uow import Actor
 NAV: tuple[tuple[str, str, str], ...] = (
     ("/", "Beranda", ""),
     ("/anggota", "Anggota", "members.read"),
+    ("/teller", "Teller", "members.write"),
+    ("/tabungan/produk", "Produk tabungan", "members.deactivate"),
     ("/pembiayaan/murabahah/simulasi", "Simulasi murabahah", "members.read"),
     ("/pembiayaan/mmq/simulasi", "Simulasi MMQ", "members.read"),
     ("/bagi-hasil/simulasi", "Simulasi bagi hasil", "ledger.read"),

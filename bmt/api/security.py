@@ -8,6 +8,7 @@ cooperative), so another cooperative's rows simply do not exist for the caller.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -21,6 +22,30 @@ from bmt.services import auth as auth_service
 from bmt.services.uow import Actor
 
 SESSION_COOKIE = "bmt_session"
+
+# Resolved tokens are remembered briefly so a busy teller's requests do not each open a transaction just to
+# learn who is calling. A logout clears the entry in this process at once; other workers forget within the TTL.
+TOKEN_TTL_SECONDS = 10.0
+_resolved: dict[tuple[str, str], tuple[float, Actor]] = {}
+
+
+def forget_token(token: str) -> None:
+    for kind in ("web", "api"):
+        _resolved.pop((token, kind), None)
+
+
+async def _resolve(scope: Scope, token: str, kind: str) -> Actor | None:
+    now = time.monotonic()
+    hit = _resolved.get((token, kind))
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    async with scope["app"].state.uow() as uow:
+        actor = await auth_service.resolve(uow, token, kind)
+    if actor is not None:
+        if len(_resolved) > 10_000:
+            _resolved.clear()
+        _resolved[(token, kind)] = (now + TOKEN_TTL_SECONDS, actor)
+    return actor
 
 
 class AuthMiddleware(ASGIMiddleware):
@@ -40,9 +65,7 @@ class AuthMiddleware(ASGIMiddleware):
         else:
             token = _cookie(headers.get("cookie", ""), SESSION_COOKIE)
         if token:
-            uow_factory = scope["app"].state.uow
-            async with uow_factory() as uow:
-                scope["user"] = await auth_service.resolve(uow, token, kind)
+            scope["user"] = await _resolve(scope, token, kind)
             scope.setdefault("state", {})["auth_token"] = token
         await next_app(scope, receive, send)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 from enum import StrEnum
 
 from bmt.contracts.common import ContractKind, Installment, Schedule
@@ -275,18 +275,23 @@ def check_schedulable(amounts: Sequence[Decimal], margins: Sequence[Decimal]) ->
     """Refuse a split in which an installment is not positive or a margin or principal is negative.
 
     This happens only at the edges of the accepted terms: amounts of a few rupiah spread over many months,
-    or rates near 100 % a year over 25+ years, where less than a rupiah of principal is repaid in the early
-    months and the whole-rupiah rounding of each step, compounded, swamps the balance.
+    or an effective rate so high over so long a tenor that the early installments repay only a few rupiah
+    of principal; then the half rupiah by which the annuity is rounded, compounded at that rate for decades,
+    outgrows the last installment.
 
     Raises:
         InvalidInput: with a message the financing officer can act on.
     """
     if any(a <= 0 or m < 0 or m > a for a, m in zip(amounts, margins, strict=True)):
-        raise InvalidInput(
-            "tidak dapat dijadwalkan dalam rupiah bulat: jumlah terlalu kecil untuk tenor ini, atau tarif dan "
-            "tenor terlalu tinggi / cannot be scheduled in whole rupiah: amounts too small for this tenor, or "
-            "rate and tenor too high"
-        )
+        raise _unschedulable()
+
+
+def _unschedulable() -> InvalidInput:
+    return InvalidInput(
+        "tidak dapat dijadwalkan dalam rupiah bulat: jumlah terlalu kecil untuk tenor ini, atau tarif dan "
+        "tenor terlalu tinggi / cannot be scheduled in whole rupiah: amounts too small for this tenor, or "
+        "rate and tenor too high"
+    )
 
 
 def level_installments(total: Decimal, n: int, rounding: RoundingPolicy) -> list[Decimal]:
@@ -347,14 +352,71 @@ def proportional_split(
 def annuity_split(
     financed: Decimal, amounts: Sequence[Decimal], margin: Decimal, rate: Decimal, rounding: RoundingPolicy
 ) -> list[Decimal]:
-    """Annuity margins: ``round(O_{k-1} * r)``; the last takes the residue so Σ margin = M."""
+    """Annuity (effective-rate) margins for fixed installments; Σ margin = M.
+
+    The domain rule first (domain.md §1.2): ``margin_k = round(O_{k-1} * r)`` on the book outstanding, the
+    last taking the residue (``recursive_annuity_split``). That rule compounds each half-rupiah of rounding
+    at the rate r; with tiny margins, or high rates over long tenors, the residue left for the last month
+    can come out negative or larger than the months before. Only then is ``exact_annuity_split`` used:
+    margins taken from the unrounded effective-interest path, which is always sound.
+    """
+    margins = recursive_annuity_split(financed, amounts, margin, rate, rounding)
+    if margins is not None and _falling_and_within(amounts, margins):
+        return margins
+    return exact_annuity_split(amounts, margin, rate, rounding)
+
+
+def recursive_annuity_split(
+    financed: Decimal, amounts: Sequence[Decimal], margin: Decimal, rate: Decimal, rounding: RoundingPolicy
+) -> list[Decimal] | None:
+    """``margin_k = round(O_{k-1} * r)``, capped at what is left of M; the last takes the residue.
+
+    Returns None as soon as the book outstanding leaves 0..P: the rounding has run away (see above).
+    """
     outstanding = financed
+    left = margin
     out: list[Decimal] = []
     for amount in amounts[:-1]:
-        m = rounding.apply(EXACT.multiply(outstanding, rate))
+        m = min(rounding.apply(EXACT.multiply(outstanding, rate)), left)
         out.append(m)
+        left -= m
         outstanding -= amount - m
-    return [*out, margin - sum(out, ZERO)]
+        if not ZERO <= outstanding <= financed:
+            return None
+    return [*out, left]
+
+
+def exact_annuity_split(
+    amounts: Sequence[Decimal], margin: Decimal, rate: Decimal, rounding: RoundingPolicy
+) -> list[Decimal]:
+    """Margins from the unrounded path ``m*_k = O*_{k-1} * r``: each rounded down to the policy's unit, then
+    the earliest installments take one unit more each until Σ = M.
+
+    ``O*_k`` is the present value at r of the installments after k, computed backwards from the last, so
+    no error is ever compounded. The exact margins fall, so the rounded ones never rise; each stays within
+    one unit of the exact one, and within its installment.
+
+    Raises:
+        InvalidInput: if the exact path cannot carry M (it only happens where no schedule exists).
+    """
+    unit = rounding.quantum
+    discount = EXACT.divide(ONE, ONE + rate)
+    remaining = ZERO
+    floors: list[Decimal] = []
+    for amount in reversed(amounts):
+        remaining = EXACT.multiply(remaining + amount, discount)  # O*_{k-1}, from O*_k
+        exact = EXACT.multiply(remaining, rate)
+        floors.append(exact.quantize(unit, rounding=ROUND_FLOOR, context=EXACT))
+    floors.reverse()
+    extra = int((margin - sum(floors, ZERO)) / unit)
+    if not 0 <= extra <= len(floors):
+        raise _unschedulable()
+    return [f + unit if k < extra else f for k, f in enumerate(floors)]
+
+
+def _falling_and_within(amounts: Sequence[Decimal], margins: Sequence[Decimal]) -> bool:
+    within = all(ZERO <= m <= a for a, m in zip(amounts, margins, strict=True))
+    return within and all(b <= a for a, b in zip(margins, margins[1:], strict=False))
 
 
 def build_installments(

@@ -28,7 +28,7 @@ from bmt.contracts.allocation import MARGIN_FIRST, allocate, due_items
 from bmt.contracts.common import ContractKind, Schedule, paid_installments_amount
 from bmt.dates import due_dates
 from bmt.errors import InvalidInput, ShariaViolation
-from bmt.money import EXACT, POLICIES, R1_HALF_UP_RUPIAH, ZERO, RoundingPolicy
+from bmt.money import EXACT, POLICIES, R1_HALF_UP_RUPIAH, ZERO, D, RoundingPolicy
 
 
 def _policy(schedule: Schedule) -> RoundingPolicy:
@@ -255,15 +255,20 @@ def reschedule(
     if remaining == 0:
         raise InvalidInput("tidak ada sisa piutang untuk dijadwal ulang / nothing remains to reschedule")
     principal = remaining - (schedule.total_margin - margin_recognised(schedule, recognition, paid))
-    target = remaining if new_receivable is None else _money("new_receivable", new_receivable)
-    _check_reschedule_target(target, remaining, principal)
+    if principal == 0:
+        raise InvalidInput(
+            "sisa pokok nol: lunasi sisa margin / no principal remains; settle the remaining margin"
+        )
+    target = remaining if new_receivable is None else D(new_receivable)
+    _check_reschedule_target(target, remaining, principal)  # an increase is a sharia matter before a range one
+    _money("new_receivable", target)
     costs = tuple(_check_real_cost(c) for c in real_costs)
     policy = _policy(schedule)
     new_margin = target - principal
     amounts = level_installments(target, tenor_months, policy)
     if any(a <= 0 for a in amounts):
         raise InvalidInput("sisa piutang terlalu kecil untuk tenor ini / remaining too small for this tenor")
-    rate = implied_monthly_rate(principal, [EXACT.divide(target, tenor_months)] * tenor_months)
+    rate = implied_monthly_rate(principal, amounts)
     if Recognition(recognition) is Recognition.ANNUITY:
         margins = annuity_split(principal, amounts, new_margin, rate, policy)
     else:

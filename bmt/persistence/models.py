@@ -243,7 +243,8 @@ class IdempotencyRecord(Base):
 
 
 class AuditHead(Base):
-    """The head of each cooperative's audit chain (0 for platform-level events). Locked to serialise writers."""
+    """The head of one audit chain. Each user writes their own chain (0 for the system), so two tellers never
+    wait for each other; the head row is locked to serialise one user's concurrent writes."""
 
     __tablename__ = "audit_head"
 
@@ -256,10 +257,11 @@ class AuditEvent(Base):
     """One audited write. ``hash = HMAC-SHA256(key, canonical(event + prev_hash))``. Append-only."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (UniqueConstraint("chain_id", "seq"),)
+    __table_args__ = (UniqueConstraint("chain_id", "seq"), Index("ix_audit_event_coop", "cooperative_id", "id"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     chain_id: Mapped[int] = mapped_column(BigInteger)
+    cooperative_id: Mapped[int | None] = mapped_column(BigInteger)
     seq: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(80))

@@ -4,8 +4,8 @@ domain.md §4.2 item 2: ``ADB_i = Σ_{d=1..D} closing_balance_{i,d} / D``. A bal
 the day, so the sum over days is ``Σ_k balance_k × days_k`` over the account's balance-change events,
 where ``days_k`` runs from the event's day to the day before the next event (or to the end of the
 period). There is no per-day loop and no per-account Python loop: the events of all accounts sit in three
-int64 arrays sorted by (account, day), ``np.diff``-like shifts give each step's length and
-``np.add.reduceat`` sums the steps of each account.
+integer arrays sorted by (account, day); a shift by one gives each step's length, and a running sum
+read at each account's last event gives the per-account totals.
 
 Units and exactness:
     * balances are integer **sen**; days are 1-based (day 1 is the first day of the period); a balance
@@ -53,8 +53,8 @@ class BalanceEvents:
     Build it with ``balance_events``; the constructor does not validate.
 
     Attributes:
-        account: int64 index of the account (0 .. n_accounts-1) of each event.
-        day: int64 day of the period (1 .. days) from which the new balance holds.
+        account: Integer index of the account (0 .. n_accounts-1) of each event (int32 is enough).
+        day: Integer day of the period (1 .. days) from which the new balance holds (int8 is enough).
         balance_sen: int64 balance in sen from that day until the day before the account's next event.
         n_accounts: How many accounts there are (accounts without events have ADB 0).
         days: Days in the period, D.
@@ -77,6 +77,9 @@ def balance_events(
 ) -> BalanceEvents:
     """Check balance-change events and wrap them; every check is vectorised.
 
+    Narrow integer types are kept as given (int32 accounts and int8 days move less memory, which is
+    what bounds the speed here); balances become int64.
+
     Args:
         account: Account index of each event; events sorted by account, then by day.
         day: 1-based day from which the balance holds; strictly increasing within an account.
@@ -85,43 +88,72 @@ def balance_events(
         days: Days in the period, 1..31.
 
     Returns:
-        The validated events (int64 arrays, not copied when already int64).
+        The validated events.
 
     Raises:
-        InvalidInput: on any out-of-range value, unsorted or duplicate (account, day) pairs.
+        InvalidInput: on non-integers, out-of-range values, unsorted or duplicate (account, day) pairs.
     """
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput(f"jumlah hari periode harus 1..{MAX_DAYS} / days in period must be 1..{MAX_DAYS}")
     if not 0 <= n_accounts <= MAX_ACCOUNTS:
         raise InvalidInput(f"jumlah rekening harus 0..{MAX_ACCOUNTS} / too many accounts")
-    acc, d, bal = (np.asarray(a, dtype=np.int64) for a in (account, day, balance_sen))
+    acc, d, bal = (_integers(a) for a in (account, day, balance_sen))
     if not (acc.ndim == d.ndim == bal.ndim == 1 and acc.size == d.size == bal.size):
-        raise InvalidInput("larik peristiwa saldo harus sepanjang sama / event arrays must be 1-D and equally long")
+        raise InvalidInput(
+            "larik peristiwa saldo harus sepanjang sama / event arrays must be 1-D and equally long"
+        )
     if acc.size:
         _check_ranges(acc, d, bal, n_accounts, days)
-        _check_order(acc, d)
-    return BalanceEvents(acc, d, bal, n_accounts, days)
+        _check_order(acc, d, n_accounts)
+    # Days fit int8 (and int8 keeps balance × days in int64, where uint64 would turn it into float).
+    return BalanceEvents(
+        acc, d.astype(np.int8, copy=False), bal.astype(np.int64, copy=False), n_accounts, days
+    )
+
+
+def _integers(values: np.ndarray | list[int]) -> np.ndarray:
+    a = np.asarray(values)
+    if a.size == 0:
+        return a.astype(np.int64)
+    if a.dtype.kind not in "iu":
+        raise InvalidInput(
+            "peristiwa saldo harus bilangan bulat (sen, hari, indeks) dalam int64 / "
+            "events must be int64-range integers (sen, days, indices)"
+        )
+    return a
 
 
 def _check_ranges(acc: np.ndarray, d: np.ndarray, bal: np.ndarray, n_accounts: int, days: int) -> None:
-    if acc.min() < 0 or acc.max() >= n_accounts:
+    if _unsigned_max(acc) >= n_accounts:
         raise InvalidInput("indeks rekening di luar jangkauan / account index out of range")
     if d.min() < 1 or d.max() > days:
         raise InvalidInput(f"hari harus 1..{days} / day must be within 1..{days}")
-    if bal.min() < 0:
-        raise InvalidInput("saldo tidak boleh negatif / balance must not be negative")
-    if bal.max() > MAX_BALANCE_SEN:
+    if _unsigned_max(bal) > MAX_BALANCE_SEN:  # a negative balance also lands here; tell which
+        if bal.min() < 0:
+            raise InvalidInput("saldo tidak boleh negatif / balance must not be negative")
         raise InvalidInput("saldo terlalu besar / balance too large")
 
 
-def _check_order(acc: np.ndarray, d: np.ndarray) -> None:
-    step_acc = np.diff(acc)
-    if (step_acc < 0).any():
-        raise InvalidInput("peristiwa saldo harus urut per rekening / events must be sorted by account")
-    same = step_acc == 0
-    if (np.diff(d)[same] <= 0).any():
+def _unsigned_max(a: np.ndarray) -> int:
+    """max(a) read as unsigned: a negative value shows up as huge, so one pass checks both ends."""
+    if a.dtype.kind == "i":
+        a = a.view(np.dtype(f"u{a.dtype.itemsize}"))
+    return int(a.max())
+
+
+def _check_order(acc: np.ndarray, d: np.ndarray, n_accounts: int) -> None:
+    """(account, day) strictly increasing, tested as one key ``account × 32 + day`` (day < 32).
+
+    ``key`` increases from one event to the next exactly when the account increases, or the account is
+    the same and the day increases; so one comparison checks both the order and the uniqueness.
+    int32 suffices while ``n_accounts × 32`` stays below 2^31.
+    """
+    key = np.left_shift(acc, 5, dtype=np.int32 if n_accounts < 2**26 else np.int64)
+    key |= d
+    if (key[1:] <= key[:-1]).any():
         raise InvalidInput(
-            "hari dalam satu rekening harus urut dan unik / days within an account must be increasing and unique"
+            "peristiwa saldo harus urut per rekening, hari urut dan unik / "
+            "events must be sorted by account, with increasing, unique days"
         )
 
 
@@ -131,21 +163,24 @@ def adb_numerators(events: BalanceEvents) -> np.ndarray:
     Each event holds until the day before the next event of the same account, or to the period's end
     (day D inclusive). Accounts without events get 0.
     """
-    acc, day = events.account, events.day
-    num = np.zeros(events.n_accounts, dtype=np.int64)
+    acc, n = events.account, events.n_accounts
     if acc.size == 0:
-        return num
-    # The day each step ends (exclusive): the next event's day, or D + 1 for an account's last event.
-    end = np.empty_like(day)
-    end[:-1] = day[1:]
-    end[-1] = events.days + 1
-    last_of_account = np.empty(acc.size, dtype=bool)
-    last_of_account[:-1] = acc[1:] != acc[:-1]
-    last_of_account[-1] = True
-    end[last_of_account] = events.days + 1
-    weighted = events.balance_sen * (end - day)
-    starts = np.flatnonzero(np.concatenate(([True], last_of_account[:-1])))
-    num[acc[starts]] = np.add.reduceat(weighted, starts)
+        return np.zeros(n, dtype=np.int64)
+    last = np.append(np.flatnonzero(acc[1:] != acc[:-1]), acc.size - 1)  # each account's last event
+    # How long each balance holds: up to the next event's day, or to D + 1 after the account's last event.
+    held = np.empty_like(events.day)
+    held[:-1] = events.day[1:]
+    held[last] = events.days + 1
+    held -= events.day
+    running = events.balance_sen * held
+    # The running total may pass 2^63 and wrap (int64 arithmetic is modular), but every account's own
+    # sum is below 2^63, so the difference of the running totals at its boundaries is exact.
+    np.cumsum(running, out=running)
+    sums = np.diff(running[last], prepend=np.int64(0))
+    if last.size == n:  # every account has events: sorted, distinct indices are exactly 0..n-1
+        return sums
+    num = np.zeros(n, dtype=np.int64)
+    num[acc[last]] = sums
     return num
 
 

@@ -13,11 +13,12 @@ products exceed int64 (num_i ≤ 3.1e18, p unbounded), so the floor is taken in 
 
 1. A float64 candidate: ``v_i = float(num_i) × r`` with ``r = p / (q × num_j)`` correctly rounded
    (Python int division). Three roundings (num_i → float, r, the product) give ``|v_i − exact_i| ≤
-   3.0000001 u × exact_i``, u = 2^-53. With ``tol_i = v_i × 2^-50`` (= 8u × v_i), the computed bounds
-   ``lo_i = v_i − tol_i`` and ``hi_i = v_i + tol_i`` still bracket the exact value after their own
-   rounding (``lo ≤ v(1 − 7u) < exact < v(1 + 7u) ≤ hi``). Where ``floor(lo_i) == floor(hi_i)`` the
-   candidate *is* the exact floor. Values stay below 2^53 (pools ≤ Rp10^15), so floors are exact
-   integers in float64 and int64.
+   3.0000001 u × exact_i``, u = 2^-53, so ``exact_i`` lies within ``v_i(1 ± 3.0000002 u)``. With
+   ``tol_i = v_i × 2^-50`` (= 8u × v_i, exact: a power-of-two scaling), the computed bounds
+   ``lo_i = fl(v_i − tol_i) ≤ v_i(1 − 6u)`` and ``hi_i = fl(v_i + tol_i) ≥ v_i(1 + 6u)`` bracket the
+   exact value even after their own rounding. Where ``floor(lo_i) == floor(hi_i)`` the candidate *is*
+   the exact floor. Values stay below 2^53 (pools ≤ Rp10^15), so floors are exact integers in float64
+   and int64; candidates below 1/2 (including any float underflow) floor to 0, as the exact value does.
 2. The rare rest (an exact share within ~1e-15 relative of a whole rupiah, e.g. a pool that divides
    evenly) is settled with exact Python integers: ``(num_i × p) // (q × num_j)``.
 
@@ -43,8 +44,8 @@ from bmt.profit_sharing.pools import (
     EquivalentRateBasis,
     PoolAllocation,
     ProductSpec,
-    exact_non_negative,
     allocate_pools,
+    exact_non_negative,
     to_decimal,
 )
 
@@ -64,19 +65,35 @@ def floor_shares(pool: Fraction, weights: np.ndarray) -> np.ndarray:
     """
     w = np.asarray(weights, dtype=np.int64)
     pool = exact_non_negative(pool, "pool")
-    total = exact_sum(w)
     if w.size and w.min() < 0:
         raise InvalidInput("bobot tidak boleh negatif / weights must not be negative")
-    if total == 0 or pool == 0:
-        return np.zeros(w.size, dtype=np.int64)
-    numerator, denominator = pool.numerator, pool.denominator * total
-    rate = numerator / denominator  # correctly rounded: CPython's int / int
-    v = w.astype(np.float64) * rate
+    total = exact_sum(w)
+    return _grouped_floor(w, np.zeros(w.size, dtype=np.intp), [pool], [total])
+
+
+def _grouped_floor(
+    w: np.ndarray, group: np.ndarray, pools: Sequence[Fraction], totals: Sequence[int]
+) -> np.ndarray:
+    """``floor(pools[g] × w_i / totals[g])`` with g = group[i], for all i in one vectorised pass.
+
+    A group whose pool or total is 0 pays 0. Step 1 of the module doc gives a certified float
+    candidate; step 2 settles the uncertain ones with exact integers.
+    """
+    numerators = [q.numerator if t else 0 for q, t in zip(pools, totals, strict=True)]
+    denominators = [q.denominator * t if t else 1 for q, t in zip(pools, totals, strict=True)]
+    # Correctly rounded: CPython's int / int. Each rate ≤ pool / 1, far from float overflow.
+    rates = np.array([n / d for n, d in zip(numerators, denominators, strict=True)], dtype=np.float64)
+    v = w.astype(np.float64)
+    v *= rates[group]
     tol = v * _TOLERANCE
-    lo = np.floor(v - tol)
+    hi = np.floor(v + tol)
+    v -= tol
+    lo = np.floor(v, out=v)
+    uncertain = np.flatnonzero(lo != hi)
     paid = lo.astype(np.int64)
-    for i in np.flatnonzero(lo != np.floor(v + tol)).tolist():
-        paid[i] = (int(w[i]) * numerator) // denominator
+    for i in uncertain.tolist():
+        g = int(group[i])
+        paid[i] = (int(w[i]) * numerators[g]) // denominators[g]
     return paid
 
 
@@ -170,7 +187,9 @@ class PeriodDistribution:
         total, pool = self.product_numerators[j], self.allocation.products[j].pool
         if not total or not pool:
             return Decimal(0)
-        d = REPORT_CONTEXT.divide(Decimal(pool.numerator * int(self.numerators[i])), Decimal(pool.denominator * total))
+        d = REPORT_CONTEXT.divide(
+            Decimal(pool.numerator * int(self.numerators[i])), Decimal(pool.denominator * total)
+        )
         return d.normalize(REPORT_CONTEXT) if d else Decimal(0)
 
 
@@ -208,19 +227,20 @@ def distribute_period(
         raise InvalidInput("indeks produk di luar jangkauan / product index out of range")
     nums = adb_numerators(events)
     product_nums = exact_group_sums(nums, owner, len(products))
-    counts = np.bincount(owner, minlength=len(products)).tolist()
-    adbs = _product_adbs(products, product_nums, counts, given_adbs or {}, events.days)
+    # A product with a positive ADB sum has accounts; only the others need a look (cheaper than bincount).
+    has_accounts = [num > 0 or bool((owner == j).any()) for j, num in enumerate(product_nums)]
+    adbs = _product_adbs(products, product_nums, has_accounts, given_adbs or {}, events.days)
     allocation = allocate_pools(
         income, financing_adb, products, adbs, days=events.days, carried_in=carried_in, rate_basis=rate_basis
     )
-    paid, residues = _pay_accounts(allocation, owner, nums, counts)
+    paid, residues = _pay_accounts(allocation, owner, nums, product_nums, has_accounts)
     return PeriodDistribution(allocation, events.days, owner, nums, paid, tuple(product_nums), residues)
 
 
 def _product_adbs(
     products: Sequence[ProductSpec],
     product_nums: list[int],
-    counts: list[int],
+    has_accounts: list[bool],
     given: Mapping[str, Decimal | Fraction],
     days: int,
 ) -> dict[str, Fraction]:
@@ -229,32 +249,37 @@ def _product_adbs(
     if unknown:
         raise InvalidInput(f"ADB untuk produk tidak dikenal {unknown} / ADB given for unknown products")
     adbs: dict[str, Fraction] = {}
-    for spec, num, count in zip(products, product_nums, counts, strict=True):
+    for spec, num, present in zip(products, product_nums, has_accounts, strict=True):
         from_accounts = Fraction(num, 100 * days)
         stated = given.get(spec.code)
-        if count and stated is not None and exact_non_negative(stated, f"ADB {spec.code}") != from_accounts:
+        if present and stated is not None and exact_non_negative(stated, f"ADB {spec.code}") != from_accounts:
             raise InvalidInput(
-                f"ADB produk {spec.code} ({stated}) tidak sama dengan jumlah ADB rekening ({to_decimal(from_accounts)}) / "
+                f"ADB produk {spec.code} ({stated}) tidak sama dengan jumlah ADB rekening "
+                f"({format(to_decimal(from_accounts), 'f')}) / "
                 "the product ADB given differs from the sum of its accounts' ADB",
                 field=spec.code,
             )
-        adbs[spec.code] = from_accounts if count else exact_non_negative(stated or 0, f"ADB {spec.code}")
+        adbs[spec.code] = from_accounts if present else exact_non_negative(stated or 0, f"ADB {spec.code}")
     return adbs
 
 
 def _pay_accounts(
-    allocation: PoolAllocation, owner: np.ndarray, nums: np.ndarray, counts: list[int]
+    allocation: PoolAllocation,
+    owner: np.ndarray,
+    nums: np.ndarray,
+    product_nums: list[int],
+    has_accounts: list[bool],
 ) -> tuple[np.ndarray, tuple[Fraction | None, ...]]:
-    paid = np.zeros(owner.size, dtype=np.int64)
-    order = np.argsort(owner, kind="stable")
-    starts = np.concatenate(([0], np.cumsum(counts)))
-    residues: list[Fraction | None] = []
-    for j, product in enumerate(allocation.products):
-        if not counts[j]:
-            residues.append(None)
-            continue
-        members = order[starts[j] : starts[j + 1]]
-        if product.spec.sharing:
-            paid[members] = floor_shares(product.pool, nums[members])
-        residues.append(product.pool - exact_sum(paid[members]))
-    return paid, tuple(residues)
+    """Floor every account's share in one pass over all accounts (wadiah/equity pools are 0)."""
+    pools = [p.pool if p.spec.sharing else F0 for p in allocation.products]
+    paid = _grouped_floor(nums, owner, pools, product_nums)
+    # Σ paid of a product ≤ its pool (B_j + carry ≤ 2 × Rp10^15), so int64 sums cannot overflow here.
+    paid_per_product = np.zeros(len(pools), dtype=np.int64)
+    np.add.at(paid_per_product, owner, paid)
+    residues = tuple(
+        p.pool - paid_j if present else None
+        for p, paid_j, present in zip(
+            allocation.products, paid_per_product.tolist(), has_accounts, strict=True
+        )
+    )
+    return paid, residues

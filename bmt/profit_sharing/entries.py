@@ -59,7 +59,9 @@ class Payout:
     def __post_init__(self) -> None:
         amount = D(self.amount)
         if amount < 0 or amount != amount.to_integral_value():
-            raise InvalidInput(f"bagi hasil rekening {self.account_id} harus rupiah bulat ≥ 0 / whole rupiah ≥ 0")
+            raise InvalidInput(
+                f"bagi hasil rekening {self.account_id} harus rupiah bulat ≥ 0 / whole rupiah ≥ 0"
+            )
         object.__setattr__(self, "amount", amount)
 
     @classmethod
@@ -69,11 +71,18 @@ class Payout:
 
     @classmethod
     def to_deposit(
-        cls, account_id: str | int, amount: Decimal | int, *, linked_savings: str | int | None = None, wadiah: bool = False
+        cls,
+        account_id: str | int,
+        amount: Decimal | int,
+        *,
+        linked_savings: str | int | None = None,
+        wadiah: bool = False,
     ) -> Payout:
         """A deposito share: payable, or credited to the linked (mudharabah or wadiah) savings account."""
         if linked_savings is None:
-            return cls(account_id, D(amount), PayoutKind.DEPOSIT, "deposit_profit_payable", f"deposit:{account_id}")
+            return cls(
+                account_id, D(amount), PayoutKind.DEPOSIT, "deposit_profit_payable", f"deposit:{account_id}"
+            )
         key = "wadiah_savings" if wadiah else "mudharabah_savings"
         return cls(account_id, D(amount), PayoutKind.DEPOSIT, key, f"savings:{linked_savings}")
 
@@ -165,7 +174,9 @@ def _chunked_entries(
     max_lines: int,
 ) -> list[JournalEntry]:
     if not 3 <= max_lines <= MAX_LINES_PER_ENTRY:
-        raise InvalidInput(f"max_lines harus 3..{MAX_LINES_PER_ENTRY} / max_lines must be 3..{MAX_LINES_PER_ENTRY}")
+        raise InvalidInput(
+            f"max_lines harus 3..{MAX_LINES_PER_ENTRY} / max_lines must be 3..{MAX_LINES_PER_ENTRY}"
+        )
     paid = [p for p in payouts if p.amount > 0]
     per_chunk = max_lines - 2  # room for the debit line and one tax line
     chunks = [paid[i : i + per_chunk] for i in range(0, len(paid), per_chunk)]
@@ -181,7 +192,9 @@ def _chunked_entries(
     ]
 
 
-def _chunk_lines(chunk: Sequence[Payout], debit_account: str, withholding: WithholdingTax | None) -> tuple[Posting, ...]:
+def _chunk_lines(
+    chunk: Sequence[Payout], debit_account: str, withholding: WithholdingTax | None
+) -> tuple[Posting, ...]:
     lines: list[Posting] = []
     total = tax_total = ZERO
     for p in chunk:

@@ -116,7 +116,9 @@ class IncomeBasket:
 #: Default: cash-received financing income only (fatwa 14/2000, domain.md §4.2 item 1).
 DEFAULT_BASKET = IncomeBasket("financing_cash", FINANCING_INCOME)
 #: BMT Tumang style: financing income plus fees/commissions and placement income.
-BROAD_BASKET = IncomeBasket("financing_fees_placements", FINANCING_INCOME | {IncomeKind.FEE, IncomeKind.PLACEMENT})
+BROAD_BASKET = IncomeBasket(
+    "financing_fees_placements", FINANCING_INCOME | {IncomeKind.FEE, IncomeKind.PLACEMENT}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +188,9 @@ def shareable_income(
     """
     revenue, costs = D(revenue), D(attributable_costs)
     if revenue < 0 or costs < 0:
-        raise InvalidInput("pendapatan dan biaya tidak boleh negatif / revenue and costs must not be negative")
+        raise InvalidInput(
+            "pendapatan dan biaya tidak boleh negatif / revenue and costs must not be negative"
+        )
     if basis is SharingBasis.REVENUE:
         if costs:
             raise InvalidInput(
@@ -239,8 +243,14 @@ class ProductSpec:
             object.__setattr__(self, "kind", FundKind(self.kind))
         except ValueError:
             raise InvalidInput(f"jenis produk tidak dikenal: {self.kind!r} / unknown fund kind") from None
-        nisbah, reserve, weight = (D(v) for v in (self.nisbah_member_percent, self.reserve_percent, self.weight))
-        for name, value in (("nisbah_member_percent", nisbah), ("reserve_percent", reserve), ("weight", weight)):
+        nisbah, reserve, weight = (
+            D(v) for v in (self.nisbah_member_percent, self.reserve_percent, self.weight)
+        )
+        for name, value in (
+            ("nisbah_member_percent", nisbah),
+            ("reserve_percent", reserve),
+            ("weight", weight),
+        ):
             object.__setattr__(self, name, value)
         if not 0 <= nisbah <= 100:
             raise InvalidInput(f"nisbah {self.code} harus 0..100 / nisbah must be within 0..100%")
@@ -250,7 +260,9 @@ class ProductSpec:
                 f"{self.kind.value} funds take no profit share, nisbah must be 0"
             )
         if not 0 <= reserve <= 100:
-            raise InvalidInput(f"cadangan likuiditas {self.code} harus 0..100% / reserve must be within 0..100%")
+            raise InvalidInput(
+                f"cadangan likuiditas {self.code} harus 0..100% / reserve must be within 0..100%"
+            )
         if weight < 0 or weight > 100:
             raise InvalidInput(f"bobot {self.code} harus 0..100 / weight must be within 0..100")
 
@@ -346,23 +358,34 @@ def allocate_pools(
     Raises:
         InvalidInput: duplicate codes, negative values, unknown codes, carry-in on a non-sharing product.
     """
-    y, f = exact_non_negative(income, "pendapatan / income"), exact_non_negative(financing_adb, "ADB pembiayaan")
+    y, f = (
+        exact_non_negative(income, "pendapatan / income"),
+        exact_non_negative(financing_adb, "ADB pembiayaan"),
+    )
     adb = _product_values(products, adbs, "ADB")
     carry = _product_values(products, carried_in or {}, "sisa bagi hasil / carried residue")
     for spec in products:
         if carry[spec.code] and not spec.sharing:
-            raise InvalidInput(f"produk {spec.code} tidak mendapat bagi hasil; sisa harus 0 / no carry-in allowed")
-    loanable = {s.code: adb[s.code] * (1 - Fraction(s.reserve_percent) / F100) * Fraction(s.weight) for s in products}
+            raise InvalidInput(
+                f"produk {spec.code} tidak mendapat bagi hasil; sisa harus 0 / no carry-in allowed"
+            )
+    loanable = {
+        s.code: adb[s.code] * (1 - Fraction(s.reserve_percent) / F100) * Fraction(s.weight) for s in products
+    }
     divisor = max(sum(loanable.values(), F0), f)
     annualiser = Fraction(12) if rate_basis is EquivalentRateBasis.MONTHLY else Fraction(365, days)
     pools = tuple(
-        _product_pool(s, adb[s.code], y * loanable[s.code] / divisor if divisor else F0, carry[s.code], annualiser)
+        _product_pool(
+            s, adb[s.code], y * loanable[s.code] / divisor if divisor else F0, carry[s.code], annualiser
+        )
         for s in products
     )
     return PoolAllocation(y, f, divisor, pools, y - sum((p.income_share for p in pools), F0))
 
 
-def _product_pool(spec: ProductSpec, adb: Fraction, y_j: Fraction, carry: Fraction, annualiser: Fraction) -> ProductPool:
+def _product_pool(
+    spec: ProductSpec, adb: Fraction, y_j: Fraction, carry: Fraction, annualiser: Fraction
+) -> ProductPool:
     b_j = y_j * Fraction(spec.nisbah_member_percent) / F100
     rate = b_j / adb * annualiser * F100 if adb and spec.sharing else F0
     return ProductPool(spec, adb, y_j, b_j, y_j - b_j, carry, rate)

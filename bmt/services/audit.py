@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from bmt.persistence.models import AuditEvent, AuditHead
 from bmt.services.uow import Actor, UnitOfWork
@@ -23,9 +23,10 @@ from bmt.services.uow import Actor, UnitOfWork
 GENESIS = "0" * 64
 
 
-def _canonical(chain_id: int, seq: int, at: datetime, actor: str, action: str, object_ref: str, payload_json: str, prev_hash: str) -> bytes:
+def _canonical(chain_id: int, coop: int | None, seq: int, at: datetime, actor: str, action: str, object_ref: str, payload_json: str, prev_hash: str) -> bytes:
     doc = {
         "chain": chain_id,
+        "coop": coop,
         "seq": seq,
         "at": _aware(at).astimezone(UTC).isoformat(timespec="microseconds"),
         "actor": actor,
@@ -45,34 +46,34 @@ def _payload_json(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-async def record(uow: UnitOfWork, actor: Actor, action: str, object_ref: str, payload: dict[str, Any] | None = None, *, chain_id: int | None = None) -> None:
-    """Append one audit event for ``actor`` to the chain of their cooperative (or ``chain_id``)."""
-    chain = chain_id if chain_id is not None else (actor.cooperative_id or 0)
+async def record(uow: UnitOfWork, actor: Actor, action: str, object_ref: str, payload: dict[str, Any] | None = None, *, cooperative_id: int | None = None) -> None:
+    """Append one audit event to the acting user's chain, tagged with the cooperative it concerns."""
+    chain = actor.user_id or 0
+    coop = cooperative_id if cooperative_id is not None else actor.cooperative_id
     s = uow.session
-    head = (await s.execute(select(AuditHead).where(AuditHead.chain_id == chain).with_for_update())).scalar_one_or_none()
+    head = (await s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.chain_id == chain).with_for_update())).first()
     if head is None:
-        head = AuditHead(chain_id=chain, seq=0, hash=GENESIS)
-        s.add(head)
-        await s.flush()
+        await s.execute(insert(AuditHead), [{"chain_id": chain, "seq": 0, "hash": GENESIS}])
+        head = (0, GENESIS)
+    prev_seq, prev_hash = head
     at = uow.now()
-    seq = head.seq + 1
+    seq = prev_seq + 1
     pj = _payload_json(payload or {})
-    digest = _mac(uow.audit_key, _canonical(chain, seq, at, actor.username, action, object_ref, pj, head.hash))
-    s.add(AuditEvent(chain_id=chain, seq=seq, at=at, actor=actor.username, action=action, object_ref=object_ref, payload_json=pj, prev_hash=head.hash, hash=digest))
-    head.seq = seq
-    head.hash = digest
-    await s.flush()
+    digest = _mac(uow.audit_key, _canonical(chain, coop, seq, at, actor.username, action, object_ref, pj, prev_hash))
+    await s.execute(insert(AuditEvent), [{"chain_id": chain, "cooperative_id": coop, "seq": seq, "at": at, "actor": actor.username, "action": action, "object_ref": object_ref, "payload_json": pj, "prev_hash": prev_hash, "hash": digest}])
+    await s.execute(update(AuditHead).where(AuditHead.chain_id == chain).values(seq=seq, hash=digest))
 
 
 @dataclass(frozen=True, slots=True)
-class AuditFinding:
+class AuditFinding:  # noqa: D101
     chain_id: int
     seq: int | None
     row_id: int | None
     problem: str
+    cooperative_id: int | None = None
 
     def __str__(self) -> str:
-        where = f"chain {self.chain_id}" + (f", seq {self.seq}" if self.seq is not None else "") + (f", row id {self.row_id}" if self.row_id else "")
+        where = f"chain {self.chain_id} (user)" + (f", seq {self.seq}" if self.seq is not None else "") + (f", row id {self.row_id}" if self.row_id else "")
         return f"{where}: {self.problem}"
 
 
@@ -84,24 +85,26 @@ async def verify(uow: UnitOfWork) -> tuple[int, list[AuditFinding]]:
     checked = 0
     rows = (await s.execute(select(AuditEvent).order_by(AuditEvent.chain_id, AuditEvent.seq, AuditEvent.id))).scalars()
     state: dict[int, tuple[int, str]] = {}
+    coop_of: dict[int, int | None] = {}
     for ev in rows:
+        coop_of.setdefault(ev.chain_id, ev.cooperative_id)
         checked += 1
         last_seq, last_hash = state.get(ev.chain_id, (0, GENESIS))
-        expected = _mac(uow.audit_key, _canonical(ev.chain_id, ev.seq, _aware(ev.at), ev.actor, ev.action, ev.object_ref, ev.payload_json, ev.prev_hash))
+        expected = _mac(uow.audit_key, _canonical(ev.chain_id, ev.cooperative_id, ev.seq, _aware(ev.at), ev.actor, ev.action, ev.object_ref, ev.payload_json, ev.prev_hash))
         if ev.seq != last_seq + 1:
             kind = "removed" if ev.seq > last_seq + 1 else "inserted (duplicate sequence)"
-            findings.append(AuditFinding(ev.chain_id, ev.seq, ev.id, f"row(s) {kind}: expected seq {last_seq + 1}"))
+            findings.append(AuditFinding(ev.chain_id, ev.seq, ev.id, f"row(s) {kind}: expected seq {last_seq + 1}", ev.cooperative_id))
         if ev.prev_hash != last_hash:
-            findings.append(AuditFinding(ev.chain_id, ev.seq, ev.id, "broken link: prev_hash does not match the previous event (a row before it was changed, removed or inserted)"))
+            findings.append(AuditFinding(ev.chain_id, ev.seq, ev.id, "broken link: prev_hash does not match the previous event (a row before it was changed, removed or inserted)", ev.cooperative_id))
         if not hmac.compare_digest(expected, ev.hash):
-            findings.append(AuditFinding(ev.chain_id, ev.seq, ev.id, f"changed: content does not match its hash (action {ev.action}, object {ev.object_ref})"))
+            findings.append(AuditFinding(ev.chain_id, ev.seq, ev.id, f"changed: content does not match its hash (action {ev.action}, object {ev.object_ref})", ev.cooperative_id))
         state[ev.chain_id] = (ev.seq, ev.hash)
     for chain, head in heads.items():
         last_seq, last_hash = state.get(chain, (0, GENESIS))
         if head.seq != last_seq or head.hash != last_hash:
-            findings.append(AuditFinding(chain, head.seq, None, f"chain head says seq {head.seq} but the last event is seq {last_seq}: events removed at the end or head changed"))
+            findings.append(AuditFinding(chain, head.seq, None, f"chain head says seq {head.seq} but the last event is seq {last_seq}: events removed at the end or head changed", coop_of.get(chain)))
     for chain in state.keys() - heads.keys():
-        findings.append(AuditFinding(chain, None, None, "events without a chain head: inserted"))
+        findings.append(AuditFinding(chain, None, None, "events without a chain head: inserted", coop_of.get(chain)))
     return checked, findings
 
 

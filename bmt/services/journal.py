@@ -63,6 +63,8 @@ async def propose(uow: UnitOfWork, actor: Actor, cmd: ProposeEntry) -> int:
         raise InvalidInput("buku harus tamwil atau maal / book must be tamwil or maal", field="book")
     postings = to_postings(cmd.lines)
     accounts = await ledger.chart(uow, actor.coop)
+    if any(p.account not in accounts for p in postings):
+        accounts = await ledger.chart(uow, actor.coop, refresh=True)
     for p in postings:
         ref = accounts.get(p.account)
         if ref is None:

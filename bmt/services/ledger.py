@@ -42,11 +42,20 @@ class AccountRef:
     is_cash: bool
 
 
-async def chart(uow: UnitOfWork, cooperative_id: int) -> dict[str, AccountRef]:
-    """Every account of a cooperative, reachable by key and by code (cached for the unit of work)."""
-    cache_key = f"chart:{cooperative_id}"
-    if cache_key in uow._cache:
-        return uow._cache[cache_key]
+# Accounts are never deleted and a system account's key, type and book never change, so a process-wide
+# cache is safe; it is refreshed when a posting names an account it does not know (added elsewhere).
+_CHARTS: dict[int, dict[str, AccountRef]] = {}
+
+
+def forget_chart(cooperative_id: int) -> None:
+    """Drop the cached chart after an account is added or renamed."""
+    _CHARTS.pop(cooperative_id, None)
+
+
+async def chart(uow: UnitOfWork, cooperative_id: int, *, refresh: bool = False) -> dict[str, AccountRef]:
+    """Every account of a cooperative, reachable by key and by code."""
+    if not refresh and cooperative_id in _CHARTS:
+        return _CHARTS[cooperative_id]
     rows = (await uow.session.execute(select(GlAccount).where(GlAccount.cooperative_id == cooperative_id, GlAccount.active.is_(True)))).scalars()
     out: dict[str, AccountRef] = {}
     for a in rows:
@@ -54,7 +63,7 @@ async def chart(uow: UnitOfWork, cooperative_id: int) -> dict[str, AccountRef]:
         out[a.code] = ref
         if a.key:
             out[a.key] = ref
-    uow._cache[cache_key] = out
+    _CHARTS[cooperative_id] = out
     return out
 
 
@@ -87,6 +96,8 @@ async def post(
     if lock is not None and je.value_date <= lock:
         raise PeriodClosed(f"periode sudah ditutup sampai {lock.isoformat()} / the books are closed through {lock.isoformat()}")
     resolved = []
+    if any(p.account not in accounts for p in je.postings):
+        accounts = await chart(uow, coop, refresh=True)
     for p in je.postings:
         ref = accounts.get(p.account)
         if ref is None:
@@ -94,31 +105,35 @@ async def post(
         if ref.book != je.book:
             raise InvalidInput(f"akun {ref.code} bukan milik buku {je.book} / account {ref.code} belongs to the {ref.book} book")
         resolved.append((ref, p))
-    header = EntryRow(
-        cooperative_id=coop,
-        branch_id=branch_id if branch_id is not None else actor.branch_id,
-        book=je.book,
-        value_date=je.value_date,
-        posted_at=uow.now(),
-        description=je.description[:500],
-        source=je.source[:120],
-        idempotency_key=idempotency_key,
-        maker_id=actor.user_id or None,
-        checker_id=checker_id,
-        reverses_id=je.reverses,
-    )
-    uow.session.add(header)
-    await uow.session.flush()
+    # Core statements, not ORM flushes: a posting is on every teller's hot path.
+    entry_id = (
+        await uow.session.execute(
+            insert(EntryRow).returning(EntryRow.id),
+            [{
+                "cooperative_id": coop,
+                "branch_id": branch_id if branch_id is not None else actor.branch_id,
+                "book": je.book,
+                "value_date": je.value_date,
+                "posted_at": uow.now(),
+                "description": je.description[:500],
+                "source": je.source[:120],
+                "idempotency_key": idempotency_key,
+                "maker_id": actor.user_id or None,
+                "checker_id": checker_id,
+                "reverses_id": je.reverses,
+            }],
+        )
+    ).scalar_one()
     await uow.session.execute(
         insert(LineRow),
         [
-            {"entry_id": header.id, "cooperative_id": coop, "account_id": ref.id, "value_date": je.value_date, "amount": p.amount, "subledger": p.subledger, "memo": p.memo}
+            {"entry_id": entry_id, "cooperative_id": coop, "account_id": ref.id, "value_date": je.value_date, "amount": p.amount, "subledger": p.subledger, "memo": p.memo}
             for ref, p in resolved
         ],
     )
     if audit_event:
-        await audit.record(uow, actor, "journal.post", f"journal_entry:{header.id}", {"book": je.book, "value_date": je.value_date.isoformat(), "total": str(je.total), "source": je.source})
-    return header.id
+        await audit.record(uow, actor, "journal.post", f"journal_entry:{entry_id}", {"book": je.book, "value_date": je.value_date.isoformat(), "total": str(je.total), "source": je.source}, cooperative_id=coop)
+    return entry_id
 
 
 async def load_entry(uow: UnitOfWork, cooperative_id: int, entry_id: int) -> tuple[EntryRow, list[tuple[LineRow, GlAccount]]]:

@@ -14,7 +14,7 @@ from bmt.auth.roles import Role
 from bmt.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bmt.ledger.accounts import STANDARD_CHART, AccountType, Book
 from bmt.persistence.models import AuditHead, Branch, Cooperative, GlAccount, User
-from bmt.services import audit
+from bmt.services import audit, ledger
 from bmt.services.audit import GENESIS
 from bmt.services.uow import Actor, UnitOfWork
 
@@ -59,10 +59,8 @@ async def create_cooperative(uow: UnitOfWork, actor: Actor, cmd: NewCooperative)
         GlAccount(cooperative_id=coop.id, code=a.code, name=a.name, kind=a.kind.value, book=a.book.value, key=a.key, parent_code=a.parent, is_cash=a.cash, system=a.key is not None)
         for a in STANDARD_CHART
     )
-    uow.session.add(AuditHead(chain_id=coop.id, seq=0, hash=GENESIS))
     await uow.session.flush()
-    await audit.record(uow, actor, "cooperative.create", f"cooperative:{coop.id}", {"code": cmd.code, "name": cmd.name}, chain_id=0)
-    await audit.record(uow, actor, "cooperative.create", f"cooperative:{coop.id}", {"code": cmd.code}, chain_id=coop.id)
+    await audit.record(uow, actor, "cooperative.create", f"cooperative:{coop.id}", {"code": cmd.code, "name": cmd.name}, cooperative_id=coop.id)
     return coop.id
 
 
@@ -106,7 +104,8 @@ async def create_user(uow: UnitOfWork, actor: Actor, cmd: NewUser) -> int:
     )
     uow.session.add(user)
     await uow.session.flush()
-    await audit.record(uow, actor, "user.create", f"user:{user.id}", {"username": username, "role": role.value}, chain_id=cmd.cooperative_id or 0)
+    uow.session.add(AuditHead(chain_id=user.id, seq=0, hash=GENESIS))  # the user's own audit chain
+    await audit.record(uow, actor, "user.create", f"user:{user.id}", {"username": username, "role": role.value}, cooperative_id=cmd.cooperative_id)
     return user.id
 
 
@@ -151,6 +150,7 @@ async def add_account(uow: UnitOfWork, actor: Actor, cmd: AccountEdit) -> int:
     acc = GlAccount(cooperative_id=coop, code=cmd.code, name=cmd.name.strip(), kind=parent.kind, book=parent.book, key=None, parent_code=parent.code, is_cash=parent.is_cash, system=False, active=True)
     uow.session.add(acc)
     await uow.session.flush()
+    ledger.forget_chart(coop)
     await audit.record(uow, actor, "chart.add", f"gl_account:{acc.id}", {"code": cmd.code, "name": cmd.name, "parent": parent.code})
     return acc.id
 
@@ -165,6 +165,7 @@ async def rename_account(uow: UnitOfWork, actor: Actor, code: str, name: str) ->
         raise NotFound("akun tidak ditemukan / account not found")
     old = acc.name
     acc.name = name.strip()
+    ledger.forget_chart(actor.coop)
     await audit.record(uow, actor, "chart.rename", f"gl_account:{acc.id}", {"code": code, "from": old, "to": acc.name})
 
 

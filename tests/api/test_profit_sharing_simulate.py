@@ -275,7 +275,7 @@ def test_the_form_page_renders_an_empty_form(page: TestClient) -> None:
     assert r.status_code == 200
     assert 'name="_csrf_token"' in r.text
     assert 'name="adb_5"' in r.text
-    assert "Hasil" not in r.text
+    assert 'id="hasil"' not in r.text
 
 
 def test_the_form_shows_example_b_per_product(page: TestClient) -> None:
@@ -299,4 +299,28 @@ def test_the_form_explains_a_refusal_in_indonesian(page: TestClient) -> None:
     r = page.post("/bagi-hasil/simulasi", data=FORM_B | {"nisbah_0": "10"})
     assert r.status_code == 200
     assert "tidak mendapat bagi hasil" in r.text
-    assert "Hasil" not in r.text
+    assert 'id="hasil"' not in r.text
+
+
+def test_the_form_says_when_financing_exceeds_the_funds(page: TestClient) -> None:
+    r = page.post("/bagi-hasil/simulasi", data=FORM_B | {"financing_adb": "2.000.000.000"})
+    assert r.status_code == 200
+    assert "tidak teralokasi" in r.text
+    assert "Rp8.117.283,50" in r.text  # half of Y: the funds cover half of the financing
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("income", "enam juta", "tidak valid"),
+        ("days_in_period", "tiga puluh", "Jumlah hari"),
+        ("days_in_period", "40", "1..31"),
+    ],
+)
+def test_the_form_refuses_text_that_is_not_a_number(
+    page: TestClient, field: str, value: str, message: str
+) -> None:
+    r = page.post("/bagi-hasil/simulasi", data=FORM_B | {field: value})
+    assert r.status_code == 200
+    assert message in r.text
+    assert 'id="hasil"' not in r.text

@@ -36,7 +36,7 @@ def _findings(w: World) -> list:
     async def go() -> list:
         async with w.factory() as uow:
             _, found = await audit.verify(uow)
-            return [f for f in found if f.chain_id == w.coop_id]
+            return [f for f in found if f.cooperative_id == w.coop_id]
 
     return run(go())
 
@@ -55,7 +55,7 @@ def _tamper(w: World, sql: str) -> None:
         async with w.factory() as uow:
             d = uow.dialect
             await _bypass_triggers(uow, d)
-            await uow.session.execute(text(sql), {"c": w.coop_id})
+            await uow.session.execute(text(sql), {"c": w.actor("teller").user_id})
             await _restore_triggers(uow, d)
 
     run(go())
@@ -90,8 +90,8 @@ def test_an_inserted_row_is_found(world: World) -> None:
     _seed(world)
     _tamper(
         world,
-        "INSERT INTO audit_event (chain_id, seq, at, actor, action, object_ref, payload_json, prev_hash, hash) "
-        "SELECT chain_id, seq + 100, at, 'mallory', 'journal.post', object_ref, payload_json, hash, hash FROM audit_event "
+        "INSERT INTO audit_event (chain_id, cooperative_id, seq, at, actor, action, object_ref, payload_json, prev_hash, hash) "
+        "SELECT chain_id, cooperative_id, seq + 100, at, 'mallory', 'journal.post', object_ref, payload_json, hash, hash FROM audit_event "
         "WHERE chain_id = :c AND seq = (SELECT max(seq) FROM audit_event WHERE chain_id = :c)",
     )
     found = _findings(world)
@@ -113,8 +113,8 @@ def test_the_cli_verify_command_exits_non_zero_on_tampering(sqlite_url: str, tmp
     monkeypatch.setenv("BMT_VAR_DIR", str(tmp_path))
     result = CliRunner().invoke(main, ["audit", "verify"])
     if tamper:
-        assert result.exit_code == 1 and "BROKEN" in result.output and f"chain {w.coop_id}, seq 2" in result.output
+        assert result.exit_code == 1 and "BROKEN" in result.output and f"chain {w.actor('teller').user_id} (user), seq 2" in result.output
     else:
         # Other tests share this database and may have tampered with their own chains; ours must be clean.
-        assert f"chain {w.coop_id}," not in result.output
+        assert f"chain {w.actor('teller').user_id} (user)," not in result.output
     run(w.engine.dispose())

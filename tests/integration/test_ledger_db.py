@@ -171,7 +171,7 @@ def test_concurrent_postings_from_threads_on_separate_engines_lose_nothing(db_ur
         async with w.factory() as uow:
             nets = await ledger.net_by_account(uow, w.coop_id)
             checked, findings = await audit.verify(uow)
-            return nets["1101"], len([f for f in findings if f.chain_id == w.coop_id])
+            return nets["1101"], len([f for f in findings if f.cooperative_id == w.coop_id])
 
     cash, broken = run(check())
     assert cash == sum(10 * (100 + n) for n in range(4))

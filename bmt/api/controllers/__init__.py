@@ -6,6 +6,7 @@ from bmt.api.controllers._ledger import LedgerApi, LedgerPages
 from bmt.api.controllers._members import MemberPages, MembersApi
 from bmt.api.controllers._mmq_quote import MmqQuoteController, MmqQuotePage
 from bmt.api.controllers._savings import SavingsApi, TellerApi
+from bmt.api.controllers._teller_pages import SavingsPages, TellerPages
 from bmt.api.controllers._zakat_calc import ZakatCalcController, ZakatCalcPage
 
-ROUTES: list = [AuthPages, AuthApi, HomePages, MembersApi, MemberPages, LedgerApi, LedgerPages, SavingsApi, TellerApi, MmqQuoteController, MmqQuotePage, ZakatCalcController, ZakatCalcPage]
+ROUTES: list = [AuthPages, AuthApi, HomePages, MembersApi, MemberPages, LedgerApi, LedgerPages, SavingsApi, TellerApi, TellerPages, SavingsPages, MmqQuoteController, MmqQuotePage, ZakatCalcController, ZakatCalcPage]

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from bmt.api.pages import page
 from bmt.api.schemas._platform import TokenRequest, TokenResponse
-from bmt.api.security import SESSION_COOKIE, logged_in
+from bmt.api.security import SESSION_COOKIE, forget_token, logged_in
 from bmt.services import auth as auth_service
 
 Form = URLEncodedBody[dict[str, str]]
@@ -56,6 +56,7 @@ class AuthPages(Controller):
     async def logout(self, request: Request) -> Redirect:
         token = request.scope.get("state", {}).get("auth_token")
         if token:
+            forget_token(token)
             async with request.app.state.uow() as uow:
                 await auth_service.logout(uow, token)
         resp = Redirect("/login")
@@ -81,5 +82,6 @@ class AuthApi(Controller):
     async def revoke(self, request: Request) -> None:
         """Revoke the bearer token of this request."""
         token = request.scope.get("state", {}).get("auth_token")
+        forget_token(token)
         async with request.app.state.uow() as uow:
             await auth_service.logout(uow, token)

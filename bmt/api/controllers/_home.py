@@ -43,7 +43,7 @@ class HomePages(Controller):
     async def audit_page(self, request: Request) -> Template:
         actor: Actor = request.scope["user"]
         async with request.app.state.uow() as uow:
-            events = list((await uow.session.execute(select(AuditEvent).where(AuditEvent.chain_id == actor.coop).order_by(AuditEvent.seq.desc()).limit(100))).scalars())
+            events = list((await uow.session.execute(select(AuditEvent).where(AuditEvent.cooperative_id == actor.coop).order_by(AuditEvent.id.desc()).limit(100))).scalars())
             checked, findings = await audit.verify(uow)
-        mine = [f for f in findings if f.chain_id == actor.coop]
+        mine = [f for f in findings if f.cooperative_id == actor.coop]
         return page(request, "audit.html", events=events, checked=checked, findings=mine)

@@ -16,7 +16,7 @@ from bmt.dates import Period
 from bmt.errors import DomainError
 from bmt.money import money_str
 from bmt.persistence.models import Member
-from bmt.services import members
+from bmt.services import members, savings
 from bmt.services.uow import Actor
 
 Form = URLEncodedBody[dict[str, str]]
@@ -113,7 +113,8 @@ class MemberPages(Controller):
         async with request.app.state.uow() as uow:
             m = await members.get(uow, _actor(request), member_id)
             eq = await members.equity_balances(uow, _actor(request), member_id)
-        return page(request, "members/detail.html", m=m, equity=eq, period=str(Period.of(date.today())), errors={})
+            accounts = await savings.accounts_of_member(uow, _actor(request), member_id)
+        return page(request, "members/detail.html", m=m, equity=eq, accounts=accounts, period=str(Period.of(date.today())), errors={})
 
     @post("/{member_id:int}/wajib", guards=[requires("members.write")], status_code=200)
     async def pay_wajib(self, request: Request, member_id: FromPath[int], data: Form) -> Response[Any]:
@@ -137,4 +138,5 @@ class MemberPages(Controller):
         async with request.app.state.uow() as uow:
             m = await members.get(uow, _actor(request), member_id)
             eq = await members.equity_balances(uow, _actor(request), member_id)
-        return page(request, "members/detail.html", status=422, m=m, equity=eq, period=str(Period.of(date.today())), errors=form_errors(exc))
+            accounts = await savings.accounts_of_member(uow, _actor(request), member_id)
+        return page(request, "members/detail.html", status=422, m=m, equity=eq, accounts=accounts, period=str(Period.of(date.today())), errors=form_errors(exc))

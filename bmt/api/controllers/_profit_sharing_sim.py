@@ -294,6 +294,7 @@ def _form_result(resp: SimulationResponse) -> dict[str, Any]:
         "total_member_share": _id_amount(resp.total_member_share),
         "total_bmt_share": _id_amount(resp.total_bmt_share),
         "unallocated": _id_amount(resp.unallocated_income),
+        "has_unallocated": Decimal(resp.unallocated_income) > 0,
     }
 
 
