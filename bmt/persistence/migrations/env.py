@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from bmt.persistence.db import install_sqlite_hooks, sync_url
-from bmt.persistence.models import Base
+from bmt.persistence.all_models import Base
 
 config = context.config
 url = sync_url(config.get_main_option("sqlalchemy.url"))
