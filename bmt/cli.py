@@ -11,7 +11,6 @@ import click
 from bmt.config import Settings
 
 
-
 def _factory(settings: Settings, today: date | None = None):  # noqa: ANN202
     from bmt.persistence.db import make_engine, make_sessionmaker
     from bmt.services.uow import UnitOfWorkFactory
@@ -137,6 +136,72 @@ def user_create(username: str, name: str, role: str, coop_code: str | None, regi
 
     uid = asyncio.run(run())
     click.echo(f"user {username} created (id {uid})")
+
+
+def _staff_actor(factory, coop_code: str | None, username: str | None):  # noqa: ANN001, ANN202
+    """The cooperative and the manager a batch job acts as (the first manager unless --as names one)."""
+    from sqlalchemy import select
+
+    from bmt.persistence.models import Cooperative, User
+    from bmt.services.auth import actor_of
+
+    async def find():  # noqa: ANN202
+        async with factory() as uow:
+            q = select(Cooperative)
+            if coop_code:
+                q = q.where(Cooperative.code == coop_code)
+            coops = list((await uow.session.execute(q)).scalars())
+            if len(coops) != 1:
+                raise click.ClickException("name the cooperative with --cooperative CODE" if coops else f"no cooperative {coop_code}")
+            uq = select(User).where(User.cooperative_id == coops[0].id, User.role.in_(("manager", "admin")), User.active.is_(True)).order_by(User.role.desc(), User.id)
+            if username:
+                uq = select(User).where(User.username == username, User.cooperative_id == coops[0].id)
+            user = (await uow.session.execute(uq)).scalars().first()
+            if user is None:
+                raise click.ClickException("no manager to act as (use --as USERNAME)")
+            return actor_of(user)
+
+    return find()
+
+
+@main.command("close-day")
+@click.option("--date", "day", default=None, help="Business date YYYY-MM-DD (default: today); missed days are caught up first.")
+@click.option("--cooperative", "coop_code", default=None, help="Cooperative code (needed when there are several).")
+@click.option("--as", "username", default=None, help="The manager the close is recorded under.")
+def close_day_cmd(day: str | None, coop_code: str | None, username: str | None) -> None:
+    """Close the business day over every financing contract: arrears, kolektibilitas, PPAP, NPF."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bmt.errors import DomainError
+    from bmt.services import close_day as svc
+
+    settings = Settings.from_env()
+    target = date.fromisoformat(day) if day else date.today()
+
+    async def run() -> list:
+        engine, factory = _factory(settings, target)
+        try:
+            actor = await _staff_actor(factory, coop_code, username)
+            with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+                task = bar.add_task("kontrak", total=None)
+
+                def progress(_what: str, done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                return await svc.close_through(factory, actor, target, progress=progress)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        finally:
+            await engine.dispose()
+
+    for s in asyncio.run(run()):
+        if s.already_closed:
+            click.echo(f"{s.business_date}: sudah ditutup sebelumnya (nothing posted)")
+        else:
+            click.echo(
+                f"{s.business_date}: {s.contracts} kontrak, {s.overdue} menunggak, PPAP bersih {s.ppap_posted}, "
+                f"ta'zir {s.tazir_charged}, deposito ARO {s.deposits_rolled} / cair {s.deposits_paid}, dorman {s.dormant}"
+            )
 
 
 @main.group()

@@ -175,7 +175,7 @@ def to_hijri(d: date, overrides: HijriOverrides | None = None) -> HijriDate:
         return result
     # Consider the month Umm al-Qura says, and its neighbours, whose official start may shift d across.
     candidates = []
-    for dy, dm in ((0, 0), (0, 1), (0, -1)):
+    for dm in (0, 1, -1):
         y, m = result.year, result.month + dm
         if m == 0:
             y, m = y - 1, 12

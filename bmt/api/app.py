@@ -9,7 +9,12 @@ from typing import Any
 
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
-from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.logging.config import LoggingConfig
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
@@ -52,12 +57,12 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if _is_page(request):
         if isinstance(exc, NotAuthorizedException):
             return Redirect(f"/login?next={request.url.path}")
+        if exc.status_code == 403 and "CSRF" in str(exc.detail):
+            return _html_error(request, 403, "Formulir kedaluwarsa", "Muat ulang halaman lalu kirim lagi. (CSRF)")
         if isinstance(exc, PermissionDeniedException):
             return _html_error(request, 403, "Akses ditolak", str(exc.detail))
         if isinstance(exc, NotFoundException):
             return _html_error(request, 404, "Halaman tidak ditemukan")
-        if exc.status_code == 403 and "CSRF" in str(exc.detail):
-            return _html_error(request, 403, "Formulir kedaluwarsa", "Muat ulang halaman lalu kirim lagi.")
     return api_errors.http_exception_handler(request, exc)
 
 

@@ -62,7 +62,7 @@ class AccountSpec:
     cash: bool = False
 
 
-A, CA, L, T, E, I, X, F = (
+A, CA, L, T, E, I, X, F = (  # noqa: E741 - one-letter type codes keep the chart table readable
     AccountType.ASSET,
     AccountType.CONTRA_ASSET,
     AccountType.LIABILITY,
@@ -108,6 +108,8 @@ STANDARD_CHART: tuple[AccountSpec, ...] = (
     AccountSpec("2108", "Titipan dana kebajikan (dari Baitul Tamwil)", L, key="kebajikan_payable"),
     AccountSpec("2109", "Utang lain-lain", L, key="other_liabilities"),
     AccountSpec("2110", "Dana SHU untuk pengurus, karyawan, pendidikan, sosial", L, key="shu_funds_payable"),
+    AccountSpec("2111", "Utang zakat koperasi (kepada Baitul Maal)", L, key="zakat_payable"),
+    AccountSpec("2112", "Titipan dana ZIS untuk Baitul Maal", L, key="maal_payable"),
     # 3 Dana syirkah temporer
     AccountSpec("3101", "Tabungan mudharabah", T, key="mudharabah_savings"),
     AccountSpec("3102", "Deposito mudharabah", T, key="mudharabah_deposits"),

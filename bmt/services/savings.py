@@ -24,7 +24,14 @@ from bmt.dates import add_months
 from bmt.errors import Conflict, InsufficientBalance, InvalidInput, NotFound, PermissionDenied
 from bmt.ledger import Posting, entry
 from bmt.money import ZERO, from_sen, money_str, rupiah
-from bmt.persistence.models import JournalEntry, JournalLine, Member, SavingsAccount, SavingsProduct, WithdrawalRequest
+from bmt.persistence.models import (
+    JournalEntry,
+    JournalLine,
+    Member,
+    SavingsAccount,
+    SavingsProduct,
+    WithdrawalRequest,
+)
 from bmt.services import audit, idempotency, ledger, teller
 from bmt.services.uow import Actor, UnitOfWork
 
@@ -376,10 +383,11 @@ async def break_deposit(uow: UnitOfWork, actor: Actor, account_id: int, *, to_ac
     today = uow.business_date()
     if acc.maturity_date and today < acc.maturity_date and prod.early_break == "refuse":
         raise Conflict(f"deposito belum jatuh tempo ({acc.maturity_date.isoformat()}) dan produk ini tidak mengizinkan pencairan awal / early break not allowed")
+    paid = acc.balance  # _pay_out empties the account; the result reports what was paid
     eid = await _pay_out(uow, actor, acc, prod, accs.get(to_account_id) if to_account_id else None, cash, "Pencairan awal" if acc.maturity_date and today < acc.maturity_date else "Pencairan", idempotency_key)
     acc.status = "broken" if acc.maturity_date and today < acc.maturity_date else "matured"
     acc.closed_on = today
-    result = _result("break", acc, eid, acc.balance, status=acc.status)
+    result = _result("break", acc, eid, paid, status=acc.status)
     await idempotency.remember(uow, actor.coop, idempotency_key, result)
     return result
 

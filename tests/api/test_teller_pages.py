@@ -219,7 +219,7 @@ def test_a_large_withdrawal_waits_for_the_manager_who_approves_it_on_the_counter
     m = new_member(c, bearer(c, w, "teller"), 206)
     acc_id, _ = open_account(c, m["id"], s["products"]["TW"], "9.000.000")
     r = submit(c, f"/tabungan/{acc_id}/tarik", amount="6.000.000", idempotency_key="besar-1")
-    assert r.status_code == 200 and "menunggu persetujuan manajer" in r.text and by_id(r.text, "account-balance") == rp(9_000_000)
+    assert r.status_code == 200 and "melebihi batas teller" in r.text and by_id(r.text, "account-balance") == rp(9_000_000)
     assert "pending-withdrawals" not in c.get("/teller").text  # a teller sees no approvals
     request_id = re.search(r"permintaan #(\d+)", r.text).group(1)
     assert submit(c, f"/teller/penarikan/{request_id}/setujui").status_code == 403
@@ -227,10 +227,50 @@ def test_a_large_withdrawal_waits_for_the_manager_who_approves_it_on_the_counter
     counter = c.get("/teller")
     assert f"#{request_id}" in counter.text and rp(6_000_000) in counter.text
     r = submit(c, f"/teller/penarikan/{request_id}/setujui")
-    assert r.status_code == 200 and "disetujui dan dibukukan" in r.text and "Cetak bukti" not in r.text or "bukti" in str(r.url)
-    assert c.get("/api/v1/savings/accounts/{}".format(acc_id), headers=bearer(c, w, "manager")).json()["balance"] == "3000000"
+    assert r.status_code == 200 and "disetujui dan dibukukan" in r.text and 'id="print-receipt"' in r.text
+    assert c.get(f"/api/v1/savings/accounts/{acc_id}", headers=bearer(c, w, "manager")).json()["balance"] == "3000000"
     r = submit(c, f"/teller/penarikan/{request_id}/setujui")
     assert r.status_code == 409 and "sudah approved" in r.text
+    web_login(c, w, "teller")
+    submit(c, f"/tabungan/{acc_id}/setor", amount="5.000.000", idempotency_key="besar-setor")
+    r = submit(c, f"/tabungan/{acc_id}/tarik", amount="5.500.000", idempotency_key="besar-2")
+    assert "melebihi batas teller" in r.text and by_id(r.text, "account-balance") == rp(8_000_000)
+    second = re.search(r"permintaan #(\d+)", r.text).group(1)
+    web_login(c, w, "manager")
+    n_entries = count(w, JournalEntry)
+    r = submit(c, f"/teller/penarikan/{second}/tolak", note="tanda tangan tidak cocok")
+    assert r.status_code == 200 and f"#{second} ditolak" in r.text and f"/teller/penarikan/{second}/setujui" not in r.text
+    assert count(w, JournalEntry) == n_entries
+    assert by_id(c.get(f"/tabungan/{acc_id}").text, "account-balance") == rp(8_000_000)
+
+
+def test_a_dormant_account_takes_deposits_but_pays_out_only_after_a_manager_reactivates_it(desk) -> None:
+    from datetime import timedelta
+
+    from bmt.services import savings
+
+    c, w, s = desk
+    web_login(c, w, "teller")
+    open_drawer(c)
+    m = new_member(c, bearer(c, w, "teller"), 208)
+    acc_id, _ = open_account(c, m["id"], s["products"]["TM"], "200.000")
+
+    async def go_dormant() -> int:
+        async with w.factory() as uow:
+            return await savings.mark_dormant(uow, w.actor("manager"), TODAY + timedelta(days=400))
+
+    assert run(go_dormant()) == 1
+    page = c.get(f"/tabungan/{acc_id}").text
+    assert by_id(page, "account-status") == "Dorman" and "/aktifkan" not in page  # only a manager sees the button
+    r = submit(c, f"/tabungan/{acc_id}/tarik", amount="50.000", idempotency_key="dorman-1")
+    assert r.status_code == 409 and "dorman; minta manajer mengaktifkan kembali" in r.text
+    assert submit(c, f"/tabungan/{acc_id}/aktifkan").status_code == 403
+    web_login(c, w, "manager")
+    r = submit(c, f"/tabungan/{acc_id}/aktifkan")
+    assert r.status_code == 200 and "diaktifkan kembali" in r.text and by_id(r.text, "account-status") == "Aktif"
+    web_login(c, w, "teller")
+    r = submit(c, f"/tabungan/{acc_id}/tarik", amount="50.000", idempotency_key="dorman-2")
+    assert r.status_code == 200 and by_id(r.text, "account-balance") == rp(150_000)
 
 
 def test_closing_the_drawer_with_a_shortage_waits_for_the_manager(desk) -> None:
@@ -258,7 +298,7 @@ def test_a_manager_configures_products_on_the_products_screen_and_a_teller_may_n
     assert page.status_code == 200 and "Tabungan Mudharabah" in page.text and "Produk tabungan" in page.text
     base = {"code": "TQ", "name": "Tabungan Qurban", "kind": "wadiah", "nisbah_member_percent": "10", "min_opening": "10.000", "min_balance": "10.000", "approval_threshold": "2.000.000", "dormant_after_days": "365", "early_break": "forfeit_month"}
     r = submit(c, "/tabungan/produk", **base)
-    assert r.status_code == 200 and "wadiah tidak boleh menjanjikan bagi hasil" in r.text  # the field is ignored for wadiah
+    assert r.status_code == 400 and "wadiah tidak boleh menjanjikan bagi hasil" in r.text
     r = submit(c, "/tabungan/produk", **dict(base, kind="mudharabah", nisbah_member_percent=""))
     assert r.status_code == 400 and "nisbah" in r.text and 'value="Tabungan Qurban"' in r.text
     r = submit(c, "/tabungan/produk", **dict(base, code="D6", name="Deposito 6 bulan", kind="deposito", nisbah_member_percent="50", tenor_months="6", min_opening="5.000.000", aro_default="1"))
@@ -294,6 +334,7 @@ def test_web_postings_need_a_login_and_a_csrf_token(desk) -> None:
     assert c.get("/teller", follow_redirects=False).status_code in (302, 303, 307)
     web_login(c, w, "teller")
     r = c.post("/teller/laci/buka", data={"float_amount": "100000"})
-    assert r.status_code == 403 and "Formulir kedaluwarsa" in r.text
+    assert r.status_code == 403 and "CSRF" in r.text
+    assert "Laci kas belum dibuka" in c.get("/teller").text
     web_login(c, w, "dps")
     assert c.get("/teller").status_code == 403

@@ -149,7 +149,7 @@ def test_concurrent_postings_from_threads_on_separate_engines_lose_nothing(db_ur
             engine = make_engine(db_url)
             f = UnitOfWorkFactory(make_sessionmaker(engine), "test-audit-key", TODAY)
             try:
-                for i in range(10):
+                for _ in range(10):
                     async with f() as uow:
                         await ledger.post(uow, w.actor("teller"), entry(TODAY, "t", Posting.debit("cash", Decimal(100 + n)), Posting.credit("simpanan_wajib", Decimal(100 + n))))
             finally:

@@ -145,15 +145,15 @@ class TellerPages(Controller):
     guards = [requires("members.write")]
 
     @get("/")
-    async def counter(self, request: Request, q: FromQuery[str] = "") -> Template | Redirect:
+    async def counter(self, request: Request, q: FromQuery[str] = "", bukti: FromQuery[int | None] = None) -> Template | Redirect:
         if q.strip():
             async with request.app.state.uow() as uow:
                 acc = await _account_by_no(uow, _actor(request), q)
             if acc is not None:
                 return Redirect(f"/tabungan/{acc.id}", status_code=303)
-        return await self._counter(request, q=q)
+        return await self._counter(request, q=q, receipt=bukti)
 
-    async def _counter(self, request: Request, *, q: str = "", errors: dict | None = None, status: int = 200) -> Template:
+    async def _counter(self, request: Request, *, q: str = "", receipt: int | None = None, errors: dict | None = None, status: int = 200) -> Template:
         actor = _actor(request)
         manager = can(actor.role, "members.deactivate")
         async with request.app.state.uow() as uow:
@@ -167,7 +167,7 @@ class TellerPages(Controller):
             names = await _user_names(uow, actor, {r.maker_id for r, _ in pending} | {d.teller_id for d in differences})
         return page(
             request, "teller/counter.html", status=status, q=q, found=found, drawer=drawer, pending=pending, differences=differences,
-            names=names, manager=manager, errors=errors or {}, today=_today(request), drawer_labels=DRAWER_LABELS, status_labels=STATUS_LABELS,
+            names=names, manager=manager, receipt=receipt, errors=errors or {}, today=_today(request), drawer_labels=DRAWER_LABELS, status_labels=STATUS_LABELS,
         )
 
     @post("/laci/buka", status_code=200)
@@ -254,7 +254,7 @@ class SavingsPages(Controller):
             days = _int(data, "dormant_after_days")
             spec = savings.ProductSpec(
                 code=data.get("code", "").strip().upper(), name=data.get("name", ""), kind=kind,
-                nisbah_member_percent=_percent(data.get("nisbah_member_percent", "")) if kind != "wadiah" else ZERO, tenor_months=tenor,
+                nisbah_member_percent=_percent(data.get("nisbah_member_percent", "")), tenor_months=tenor,
                 min_opening=_money(data, "min_opening", required=False), min_balance=_money(data, "min_balance", required=False),
                 dormant_after_days=365 if days is None else days, approval_threshold=_money(data, "approval_threshold"),
                 aro_default=data.get("aro_default") == "1", early_break=data.get("early_break", "forfeit_month"),
@@ -460,7 +460,10 @@ def passbook_code(source: str) -> str:
 
 
 def _percent(text: str) -> Decimal:
+    """A percentage as typed ("30", "32,5", "30%"); empty is zero (a wadiah product has no nisbah)."""
     raw = text.strip().replace(",", ".").removesuffix("%").strip()
+    if not raw:
+        return ZERO
     try:
         value = Decimal(raw)
     except ArithmeticError:
