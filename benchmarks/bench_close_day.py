@@ -82,7 +82,6 @@ def copy_contracts(url: str, coop: int, uid: int, member: int, n: int, k: int) -
     rng = random.Random(7)
     dsn = url.replace("+psycopg", "")
     with psycopg.connect(dsn) as c:
-        c.execute("ALTER TABLE contract_installment SET UNLOGGED") if False else None
         buf = io.StringIO()
         ibuf = io.StringIO()
         for i in range(1, n + 1):
@@ -90,24 +89,24 @@ def copy_contracts(url: str, coop: int, uid: int, member: int, n: int, k: int) -
             collateral_sen = principal_sen // rng.choice((1, 2, 4, 10**9))
             arrears = 0 if rng.random() < 0.85 else rng.choice((5, 40, 100, 200, 300, 400))
             start = D1 - timedelta(days=30 * (k // 2))
-            buf.write(f"{i}\t{coop}\t{member}\tmurabahah\tB{i:09d}\tactive\t{uid}\t{start}\t{principal_sen}\t{principal_sen}\t{collateral_sen}\n")
+            buf.write(f"{i}\t{coop}\t{member}\tmurabahah\tB{i:09d}\tactive\t\t{uid}\t{start}\t{principal_sen}\t0\t0\t0\t{principal_sen}\t{principal_sen}\t{collateral_sen}\t{{}}\t1\t0\tL\t0\t0\n")
             per = principal_sen // k
             for j in range(k):
                 due = start + timedelta(days=30 * j)
                 paid = due <= D1 and (D1 - due).days > arrears
                 status = "paid" if paid else "open"
                 pp = per if paid else 0
-                ibuf.write(f"{i}\t{coop}\t1\t{j + 1}\t{due}\t{per}\t{per}\t0\t{pp}\t0\t{status}\n")
+                ibuf.write(f"{i}\t{coop}\t1\t{j + 1}\t{due}\t{per}\t{per}\t0\t{pp}\t0\tf\t{status}\n")
         buf.seek(0)
         ibuf.seek(0)
         with c.cursor() as cur:
             with cur.copy(
-                "COPY financing_contract (id, cooperative_id, member_id, kind, contract_no, status, maker_id, applied_on, outstanding, outstanding_principal, collateral_value) FROM STDIN"
+                "COPY financing_contract (id, cooperative_id, member_id, kind, contract_no, status, purpose, maker_id, applied_on, principal, selling_price, margin_total, down_payment, outstanding, outstanding_principal, collateral_value, terms_json, schedule_version, days_past_due, collectibility, ppap_formed, version) FROM STDIN"
             ) as cp:
                 while chunk := buf.read(1 << 20):
                     cp.write(chunk)
             with cur.copy(
-                "COPY contract_installment (contract_id, cooperative_id, schedule_version, number, due_date, amount, principal, margin, paid_principal, paid_margin, status) FROM STDIN"
+                "COPY contract_installment (contract_id, cooperative_id, schedule_version, number, due_date, amount, principal, margin, paid_principal, paid_margin, tazir_charged, status) FROM STDIN"
             ) as cp:
                 while chunk := ibuf.read(1 << 20):
                     cp.write(chunk)

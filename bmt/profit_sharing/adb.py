@@ -50,14 +50,17 @@ _LOW32 = np.int64(0xFFFFFFFF)
 class BalanceEvents:
     """Balance-change events of many accounts, validated and sorted by (account, day).
 
-    Build it with ``balance_events``; the constructor does not validate.
+    Build it with ``balance_events``: the constructor does not validate, and the last two fields are
+    derived there (checking the order yields them anyway).
 
     Attributes:
         account: Integer index of the account (0 .. n_accounts-1) of each event (int32 is enough).
-        day: Integer day of the period (1 .. days) from which the new balance holds (int8 is enough).
+        day: int8 day of the period (1 .. days) from which the new balance holds.
         balance_sen: int64 balance in sen from that day until the day before the account's next event.
         n_accounts: How many accounts there are (accounts without events have ADB 0).
         days: Days in the period, D.
+        last: Position of each account's last event (one per account that has events).
+        held: int8 number of days each balance holds (to the next event, or to the period's end).
     """
 
     account: np.ndarray
@@ -65,6 +68,8 @@ class BalanceEvents:
     balance_sen: np.ndarray
     n_accounts: int
     days: int
+    last: np.ndarray
+    held: np.ndarray
 
 
 def balance_events(
@@ -77,8 +82,8 @@ def balance_events(
 ) -> BalanceEvents:
     """Check balance-change events and wrap them; every check is vectorised.
 
-    Narrow integer types are kept as given (int32 accounts and int8 days move less memory, which is
-    what bounds the speed here); balances become int64.
+    Narrow integer types are welcome (int32 accounts and int8 days move less memory, and memory
+    bandwidth is what bounds the speed here); balances become int64.
 
     Args:
         account: Account index of each event; events sorted by account, then by day.
@@ -104,11 +109,12 @@ def balance_events(
         )
     if acc.size:
         _check_ranges(acc, d, bal, n_accounts, days)
-        _check_order(acc, d, n_accounts)
+    if acc.dtype.kind == "u":  # differences of unsigned indices would wrap around
+        acc = acc.astype(np.int64)
     # Days fit int8 (and int8 keeps balance × days in int64, where uint64 would turn it into float).
-    return BalanceEvents(
-        acc, d.astype(np.int8, copy=False), bal.astype(np.int64, copy=False), n_accounts, days
-    )
+    d = d.astype(np.int8, copy=False)
+    last, held = _steps(acc, d, days)
+    return BalanceEvents(acc, d, bal.astype(np.int64, copy=False), n_accounts, days, last, held)
 
 
 def _integers(values: np.ndarray | list[int]) -> np.ndarray:
@@ -141,20 +147,31 @@ def _unsigned_max(a: np.ndarray) -> int:
     return int(a.max())
 
 
-def _check_order(acc: np.ndarray, d: np.ndarray, n_accounts: int) -> None:
-    """(account, day) strictly increasing, tested as one key ``account × 32 + day`` (day < 32).
+_UNSORTED = (
+    "peristiwa saldo harus urut per rekening, hari urut dan unik / "
+    "events must be sorted by account, with increasing, unique days"
+)
 
-    ``key`` increases from one event to the next exactly when the account increases, or the account is
-    the same and the day increases; so one comparison checks both the order and the uniqueness.
-    int32 suffices while ``n_accounts × 32`` stays below 2^31.
+
+def _steps(acc: np.ndarray, d: np.ndarray, days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each account's last event and how long every balance holds, checking the order on the way.
+
+    Accounts must never decrease; within an account the step to the next event's day must be ≥ 1
+    (days increasing and unique). After an account's last event the balance holds to day D + 1.
     """
-    key = np.left_shift(acc, 5, dtype=np.int32 if n_accounts < 2**26 else np.int64)
-    key |= d
-    if (key[1:] <= key[:-1]).any():
-        raise InvalidInput(
-            "peristiwa saldo harus urut per rekening, hari urut dan unik / "
-            "events must be sorted by account, with increasing, unique days"
-        )
+    if acc.size == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int8)
+    step = np.diff(acc)
+    if step.size and step.min() < 0:
+        raise InvalidInput(_UNSORTED)
+    last = np.append(np.flatnonzero(step != 0), acc.size - 1)  # (a bool mask is much faster to scan)
+    held = np.empty_like(d)
+    held[:-1] = d[1:]
+    held[last] = days + 1
+    held -= d
+    if held.min() < 1:
+        raise InvalidInput(_UNSORTED)
+    return last, held
 
 
 def adb_numerators(events: BalanceEvents) -> np.ndarray:
@@ -163,16 +180,10 @@ def adb_numerators(events: BalanceEvents) -> np.ndarray:
     Each event holds until the day before the next event of the same account, or to the period's end
     (day D inclusive). Accounts without events get 0.
     """
-    acc, n = events.account, events.n_accounts
-    if acc.size == 0:
+    n, last = events.n_accounts, events.last
+    if last.size == 0:
         return np.zeros(n, dtype=np.int64)
-    last = np.append(np.flatnonzero(acc[1:] != acc[:-1]), acc.size - 1)  # each account's last event
-    # How long each balance holds: up to the next event's day, or to D + 1 after the account's last event.
-    held = np.empty_like(events.day)
-    held[:-1] = events.day[1:]
-    held[last] = events.days + 1
-    held -= events.day
-    running = events.balance_sen * held
+    running = events.balance_sen * events.held
     # The running total may pass 2^63 and wrap (int64 arithmetic is modular), but every account's own
     # sum is below 2^63, so the difference of the running totals at its boundaries is exact.
     np.cumsum(running, out=running)
@@ -180,7 +191,7 @@ def adb_numerators(events: BalanceEvents) -> np.ndarray:
     if last.size == n:  # every account has events: sorted, distinct indices are exactly 0..n-1
         return sums
     num = np.zeros(n, dtype=np.int64)
-    num[acc[last]] = sums
+    num[events.account[last]] = sums
     return num
 
 

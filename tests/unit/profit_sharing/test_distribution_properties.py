@@ -61,18 +61,16 @@ def test_the_numpy_floor_equals_the_exact_decimal_and_fraction_floor(pool: Fract
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=50), st.integers(1, 10**6), st.integers(0, 2))
+@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=50), st.integers(1, 10**6), st.booleans())
 def test_shares_that_are_whole_rupiah_or_a_hair_below_are_floored_exactly(
-    ws: list[int], per_weight: int, nudge: int
+    ws: list[int], per_weight: int, nudge: bool
 ) -> None:
     total = sum(ws)
-    assume(total > 0)
-    # pool = total × k (- 1/total^2 when nudged): each share is w × k exactly, or just below it.
-    pool = Fraction(total * per_weight) - (Fraction(nudge, total * total) if nudge else 0)
-    assume(pool <= 10**15)
+    assume(0 < total * per_weight <= 10**15)
+    # pool = total × k, or 10^-20 / total less: each share is w × k exactly, or a hair (≤ 1e-20) below.
+    pool = Fraction(total * per_weight) - (Fraction(1, 10**20 * total) if nudge else 0)
     paid = floor_shares(pool, np.array(ws, dtype=np.int64)).tolist()
-    expected = [w * per_weight - (1 if nudge and w else 0) for w in ws]
-    assert paid == expected
+    assert paid == [w * per_weight - (1 if nudge and w else 0) for w in ws]
 
 
 def test_a_large_random_book_floors_exactly_like_decimal() -> None:
