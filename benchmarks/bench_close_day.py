@@ -93,7 +93,7 @@ def copy_contracts(url: str, coop: int, uid: int, member: int, n: int, k: int) -
             per = principal_sen // k
             for j in range(k):
                 due = start + timedelta(days=30 * j)
-                paid = due <= D1 and (D1 - due).days > arrears
+                paid = due <= D1 and (arrears == 0 or (D1 - due).days > arrears)
                 status = "paid" if paid else "open"
                 pp = per if paid else 0
                 ibuf.write(f"{i}\t{coop}\t1\t{j + 1}\t{due}\t{per}\t{per}\t0\t{pp}\t0\tf\t{status}\n")

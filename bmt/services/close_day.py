@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, and_, func, select, type_coerce, update
+from sqlalchemy import BigInteger, Date, Integer, cast, func, literal, select, type_coerce, update
 
 from bmt.contracts.quality import CLASSES, NON_PERFORMING, POLICIES, QualityPolicy, assess_sen_arrays
 from bmt.errors import Conflict, InvalidInput
@@ -40,7 +40,7 @@ from bmt.services import audit, ledger, savings
 from bmt.services.uow import Actor, UnitOfWorkFactory
 
 ACTIVE = ("active",)
-CHUNK = 5000
+CHUNK = 20_000
 MAX_CATCH_UP_DAYS = 366
 
 
@@ -140,24 +140,26 @@ async def _tazir_step(factory: UnitOfWorkFactory, actor: Actor, d: date, summary
 
 
 async def _update_days_past_due(factory: UnitOfWorkFactory, coop_id: int, d: date) -> int:
-    """Days past due of every active contract, set-based: oldest open installment due on or before D."""
+    """Days past due of every active contract, set-based: D minus its oldest open installment due before D.
+
+    Two statements whatever the portfolio size: reset, then one UPDATE … FROM an aggregate over the open
+    installments (both databases support UPDATE … FROM). Returns how many contracts are in arrears.
+    """
     async with factory() as uow:
+        inst = ContractInstallment.__table__
         oldest = (
-            select(ContractInstallment.contract_id, func.min(ContractInstallment.due_date).label("oldest"))
-            .where(ContractInstallment.cooperative_id == coop_id, ContractInstallment.status == "open", ContractInstallment.due_date <= d)
-            .group_by(ContractInstallment.contract_id)
+            select(inst.c.contract_id.label("cid"), func.min(inst.c.due_date).label("oldest"))
+            .where(inst.c.cooperative_id == coop_id, inst.c.status == "open", inst.c.due_date < d)
+            .group_by(inst.c.contract_id)
         ).subquery()
-        rows = (await uow.session.execute(select(oldest.c.contract_id, oldest.c.oldest))).all()
-        await uow.session.execute(
-            update(FinancingContract).where(FinancingContract.cooperative_id == coop_id, FinancingContract.status.in_(ACTIVE), FinancingContract.days_past_due != 0).values(days_past_due=0)
-        )
-        if rows:
-            params = [{"cid": cid, "dpd": (d - oldest_due).days} for cid, oldest_due in rows]
-            table = FinancingContract.__table__
-            stmt = table.update().where(and_(table.c.id == _bind("cid"), table.c.status == "active")).values(days_past_due=_bind("dpd"))
-            for i in range(0, len(params), 20_000):
-                await uow.session.execute(stmt, params[i : i + 20_000])
-        return len(rows)
+        t = FinancingContract.__table__
+        await uow.session.execute(update(t).where(t.c.cooperative_id == coop_id, t.c.status.in_(ACTIVE), t.c.days_past_due != 0).values(days_past_due=0))
+        if uow.dialect == "postgresql":
+            days = type_coerce(literal(d, Date) - oldest.c.oldest, Integer)
+        else:
+            days = cast(func.julianday(d.isoformat()) - func.julianday(oldest.c.oldest), Integer)
+        result = await uow.session.execute(update(t).where(t.c.id == oldest.c.cid, t.c.status.in_(ACTIVE)).values(days_past_due=days))
+        return int(result.rowcount or 0)
 
 
 def _bind(name: str) -> Any:
