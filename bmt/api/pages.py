@@ -24,6 +24,8 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/jurnal", "Jurnal", "ledger.read"),
     ("/jurnal/draf", "Persetujuan jurnal", "ledger.approve"),
     ("/neraca-saldo", "Neraca saldo", "ledger.read"),
+    ("/portofolio", "Portofolio", "ledger.read"),
+    ("/tutup-hari", "Tutup hari", "period.close"),
     ("/audit", "Audit", "audit.read"),
 )
 

@@ -32,7 +32,7 @@ from sqlalchemy import BigInteger, Date, Integer, cast, func, literal, select, t
 from bmt.contracts.quality import CLASSES, NON_PERFORMING, POLICIES, QualityPolicy, assess_sen_arrays
 from bmt.errors import Conflict, InvalidInput
 from bmt.ledger import Posting, entry
-from bmt.money import ZERO, from_sen
+from bmt.money import ZERO, from_sen, money_str
 from bmt.persistence.models import Cooperative, LedgerLock
 from bmt.persistence.models_close import DayClose, PortfolioSnapshot
 from bmt.persistence.models_financing import ContractInstallment, FinancingContract
@@ -57,7 +57,7 @@ class CloseSummary:
     already_closed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: (str(v) if isinstance(v, (Decimal, date)) else v) for k, v in self.__dict__.items()}
+        return {k: (money_str(v) if isinstance(v, Decimal) and v >= 0 else str(v) if isinstance(v, (Decimal, date)) else v) for k, v in self.__dict__.items()}
 
 
 def policy_of(coop: Cooperative) -> QualityPolicy:

@@ -6,6 +6,7 @@ from bmt.api.controllers._home import HomePages
 from bmt.api.controllers._ledger import LedgerApi, LedgerPages
 from bmt.api.controllers._members import MemberPages, MembersApi
 from bmt.api.controllers._mmq_quote import MmqQuoteController, MmqQuotePage
+from bmt.api.controllers._portfolio import PortfolioApi, PortfolioPages
 from bmt.api.controllers._profit_sharing_sim import ProfitSharingSimController, ProfitSharingSimulationPage
 from bmt.api.controllers._savings import SavingsApi, TellerApi
 from bmt.api.controllers._teller_pages import SavingsPages, TellerPages
@@ -29,4 +30,6 @@ ROUTES: list = [
     ZakatCalcPage,
     ProfitSharingSimController,
     ProfitSharingSimulationPage,
+    PortfolioPages,
+    PortfolioApi,
 ]
