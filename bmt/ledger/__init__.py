@@ -12,7 +12,14 @@ Example (a murabahah sale, domain.md Example A1)::
           Posting.credit("murabahah_deferred_margin", D(1_200_000)))
 """
 
-from bmt.ledger.accounts import STANDARD_CHART, AccountSpec, AccountType, Book, normal_side, standard_chart_by_key
+from bmt.ledger.accounts import (
+    STANDARD_CHART,
+    AccountSpec,
+    AccountType,
+    Book,
+    normal_side,
+    standard_chart_by_key,
+)
 from bmt.ledger.checks import TrialBalanceRow, trial_balance
 from bmt.ledger.entries import JournalEntry, Posting, check_balanced, entry, net_by_account, reverse
 

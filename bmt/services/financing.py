@@ -19,7 +19,12 @@ from bmt.contracts.allocation import Allocation, DueItem, allocate
 from bmt.errors import Conflict, ContractStateError, InvalidInput, NotFound, PermissionDenied
 from bmt.money import ZERO, rupiah
 from bmt.persistence.models import Member
-from bmt.persistence.models_financing import ContractEvent, ContractInstallment, FinancingContract, FinancingProduct
+from bmt.persistence.models_financing import (
+    ContractEvent,
+    ContractInstallment,
+    FinancingContract,
+    FinancingProduct,
+)
 from bmt.services import audit
 from bmt.services.uow import Actor, UnitOfWork
 

@@ -6,9 +6,9 @@ from hypothesis import strategies as st
 
 from bmt.errors import InvalidInput
 from bmt.money import (
-    D,
     R1_HALF_UP_RUPIAH,
     R2_FLOOR_RUPIAH,
+    D,
     allocate_floor,
     allocate_largest_remainder,
     from_sen,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from bmt.persistence.db import install_sqlite_hooks, sync_url
 from bmt.persistence.all_models import Base
+from bmt.persistence.db import install_sqlite_hooks, sync_url
 
 config = context.config
 url = sync_url(config.get_main_option("sqlalchemy.url"))
