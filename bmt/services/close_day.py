@@ -27,11 +27,10 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Date, Integer, cast, func, literal, select, type_coerce, update
+from sqlalchemy import BigInteger, Date, Integer, cast, func, literal, select, text, type_coerce, update
 
 from bmt.contracts.quality import CLASSES, NON_PERFORMING, POLICIES, QualityPolicy, assess_sen_arrays
 from bmt.errors import Conflict, InvalidInput
-from bmt.ledger import Posting, entry
 from bmt.money import ZERO, from_sen, money_str
 from bmt.persistence.models import Cooperative, LedgerLock
 from bmt.persistence.models_close import DayClose, PortfolioSnapshot
@@ -199,9 +198,7 @@ async def _classify_and_provision(factory: UnitOfWorkFactory, actor: Actor, d: d
             delta = required - formed
             changed = np.nonzero((delta != 0) | (np.array([CLASSES.index(c) if c in CLASSES else -1 for c in old_cls]) != cls))[0]
             if changed.size:
-                params = [{"cid": int(ids[i]), "cls": CLASSES[cls[i]], "ppap": from_sen(int(required[i]))} for i in changed]
-                stmt = table.update().where(table.c.id == _bind("cid")).values(collectibility=_bind("cls"), ppap_formed=_bind("ppap"))
-                await uow.session.execute(stmt, params)
+                await _update_classes(uow, [int(x) for x in ids[changed]], [CLASSES[c] for c in cls[changed]], [int(x) for x in required[changed]])
             moved = np.nonzero(delta)[0]
             if moved.size:
                 summary.ppap_posted += await _post_ppap(uow, actor, d, ids[moved], delta[moved])
@@ -217,27 +214,38 @@ async def _classify_and_provision(factory: UnitOfWorkFactory, actor: Actor, d: d
 
 
 async def _post_ppap(uow: Any, actor: Actor, d: date, ids: np.ndarray, delta: np.ndarray) -> Decimal:
-    """Post the change of allowance: formed more -> Dr beban PPAP / Cr PPAP; released -> the reverse."""
-    net = ZERO
-    for start in range(0, len(ids), 4000):
-        lines = []
-        up = down = 0
-        for cid, dl in zip(ids[start : start + 4000], delta[start : start + 4000], strict=True):
-            dl = int(dl)
-            if dl > 0:
-                lines.append(Posting.credit("ppap", from_sen(dl), subledger=f"contract:{int(cid)}"))
-                up += dl
-            else:
-                lines.append(Posting.debit("ppap", from_sen(-dl), subledger=f"contract:{int(cid)}"))
-                down += -dl
-        if up:
-            lines.append(Posting.debit("ppap_expense", from_sen(up)))
-        if down:
-            lines.append(Posting.credit("ppap_expense", from_sen(down)))
-        await ledger.post(uow, actor, entry(d, f"Pembentukan/pemulihan PPAP tutup hari {d.isoformat()}", *lines, source=f"close:{d.isoformat()}:ppap"), audit_event=False)
-        net += from_sen(up - down)
-    await audit.record(uow, actor, "close.ppap", f"day_close:{actor.coop}:{d.isoformat()}", {"contracts": int(len(ids)), "net": str(net)})
-    return net
+    """Post the change of allowance in one bulk entry per chunk: each contract's PPAP line on its sub-ledger
+    (formed more -> credit PPAP; released -> debit PPAP) against the PPAP expense."""
+    amounts = [-int(x) for x in delta]  # PPAP is credit-normal: more allowance is a credit (negative)
+    subs = [f"contract:{int(c)}" for c in ids]
+    up = int(delta[delta > 0].sum())
+    down = int(-delta[delta < 0].sum())
+    expense_amounts, expense_subs = [], []
+    if up:
+        expense_amounts.append(up)
+        expense_subs.append(None)
+    if down:
+        expense_amounts.append(-down)
+        expense_subs.append(None)
+    groups = [ledger.BulkLines("ppap", amounts, subs), ledger.BulkLines("ppap_expense", expense_amounts, expense_subs)]
+    await ledger.post_bulk(uow, actor, d, f"Pembentukan/pemulihan PPAP tutup hari {d.isoformat()}", f"close:{d.isoformat()}:ppap", groups)
+    return from_sen(up - down)
+
+
+async def _update_classes(uow: Any, ids: list[int], classes: list[str], ppap_sen: list[int]) -> None:
+    """Write the new class and allowance of the changed contracts (one statement on PostgreSQL)."""
+    if uow.dialect == "postgresql":
+        await uow.session.execute(
+            text(
+                "UPDATE financing_contract AS t SET collectibility = v.c, ppap_formed = v.p "
+                "FROM unnest(CAST(:ids AS BIGINT[]), CAST(:cls AS VARCHAR[]), CAST(:ppap AS BIGINT[])) AS v(i, c, p) WHERE t.id = v.i"
+            ),
+            {"ids": ids, "cls": classes, "ppap": ppap_sen},
+        )
+        return
+    t = FinancingContract.__table__
+    stmt = t.update().where(t.c.id == _bind("cid")).values(collectibility=_bind("cls"), ppap_formed=_bind("ppap"))
+    await uow.session.execute(stmt, [{"cid": i, "cls": c, "ppap": from_sen(p)} for i, c, p in zip(ids, classes, ppap_sen, strict=True)])
 
 
 async def _finish(factory: UnitOfWorkFactory, actor: Actor, d: date, policy: QualityPolicy, summary: CloseSummary) -> None:
