@@ -199,3 +199,28 @@ def test_a_reversal_nets_the_entry_to_zero_and_cannot_be_repeated(world: World) 
 
     with pytest.raises(Conflict):
         run(rev())
+
+
+def test_bulk_postings_balance_tie_to_sub_ledgers_and_refuse_imbalance(world: World) -> None:
+    async def go(amounts: list[int]) -> int:
+        async with world.factory() as uow:
+            groups = [
+                ledger.BulkLines("ppap", [-a for a in amounts], [f"contract:{i}" for i in range(len(amounts))]),
+                ledger.BulkLines("ppap_expense", [sum(amounts)], [None]),
+            ]
+            return await ledger.post_bulk(uow, world.actor("manager"), TODAY, "PPAP", "test:bulk", groups)
+
+    run(go([100, 250, 5000]))
+
+    async def check() -> tuple[Decimal, Decimal]:
+        async with world.factory() as uow:
+            return await ledger.subledger_balance(uow, world.coop_id, "contract:1", ["ppap"]), (await ledger.net_by_account(uow, world.coop_id))["6103"]
+
+    assert run(check()) == (Decimal("-2.50"), Decimal("53.50"))
+
+    async def unbalanced() -> None:
+        async with world.factory() as uow:
+            await ledger.post_bulk(uow, world.actor("manager"), TODAY, "x", "x", [ledger.BulkLines("ppap", [-100], [None]), ledger.BulkLines("ppap_expense", [99], [None])])
+
+    with pytest.raises(UnbalancedEntry):
+        run(unbalanced())
