@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from bmt.dates import Period, add_months
-from bmt.persistence.models import Cooperative, User
-from bmt.services import members, platform
+from bmt.errors import DomainError
+from bmt.persistence.models import Cooperative, Member, User
+from bmt.services import members, platform, savings
 from bmt.services.auth import actor_of
 from bmt.services.uow import SYSTEM, UnitOfWorkFactory
 
@@ -81,8 +83,60 @@ async def seed(factory: UnitOfWorkFactory, today: date, *, members_count: int = 
                 uow.today = min(month.first_day.replace(day=min(10, month.days)), today)
                 await members.pay_simpanan_wajib(uow, staff, m.id, month)
             month = month.next()
+    await _seed_savings(factory, staff, today, rng)
     async with factory() as uow:
         await platform.create_user(uow, SYSTEM, platform.NewUser("anggota1", "Anggota Demo", "member", DEMO_PASSWORD, coop_id, member_id=first_member_id))
     logins = [("admin", DEMO_PASSWORD, "admin (platform)"), ("dinas.jabar", DEMO_PASSWORD, "supervisor"), ("anggota1", DEMO_PASSWORD, "member")]
     logins += [(u, DEMO_PASSWORD, r) for u, _, r in STAFF]
     return DemoLogins(tuple(logins))
+
+
+PRODUCTS = (
+    savings.ProductSpec("TW", "Tabungan Wadiah", "wadiah", min_opening=Decimal(10_000), min_balance=Decimal(10_000), approval_threshold=Decimal(5_000_000)),
+    savings.ProductSpec("TM", "Tabungan Mudharabah", "mudharabah", Decimal(30), min_opening=Decimal(20_000), min_balance=Decimal(20_000)),
+    savings.ProductSpec("TAH", "Tabungan Haji & Umrah", "mudharabah", Decimal(35), min_opening=Decimal(100_000), min_balance=Decimal(100_000), dormant_after_days=730),
+    savings.ProductSpec("D1", "Deposito 1 bulan", "deposito", Decimal(35), tenor_months=1, min_opening=Decimal(1_000_000)),
+    savings.ProductSpec("D3", "Deposito 3 bulan", "deposito", Decimal(45), tenor_months=3, min_opening=Decimal(1_000_000)),
+    savings.ProductSpec("D6", "Deposito 6 bulan", "deposito", Decimal(50), tenor_months=6, min_opening=Decimal(1_000_000)),
+    savings.ProductSpec("D12", "Deposito 12 bulan", "deposito", Decimal(55), tenor_months=12, min_opening=Decimal(1_000_000), early_break="refuse"),
+)
+
+
+async def _seed_savings(factory: UnitOfWorkFactory, staff, today: date, rng: random.Random) -> None:  # noqa: ANN001
+    """Products, a wadiah account for every member, mudharabah savings and deposits for some, months of activity."""
+    start = add_months(today, -6).replace(day=1)
+    async with factory() as uow:
+        uow.today = start
+        prods = {p.code: await savings.create_product(uow, staff, p) for p in PRODUCTS}
+        member_ids = [m.id for m in (await uow.session.execute(select(Member).where(Member.cooperative_id == staff.coop).order_by(Member.id))).scalars()]
+    for i, mid in enumerate(member_ids):
+        async with factory() as uow:
+            uow.today = start
+            tw = await savings.open_account(uow, staff, savings.OpenAccount(mid, prods["TW"].id, Decimal(rng.randint(5, 50) * 10_000)))
+        accounts = [tw["account_id"]]
+        if i % 2 == 0:
+            async with factory() as uow:
+                uow.today = start
+                tm = await savings.open_account(uow, staff, savings.OpenAccount(mid, prods["TM"].id, Decimal(rng.randint(2, 60) * 100_000)))
+            accounts.append(tm["account_id"])
+        if i % 5 == 0:
+            code = rng.choice(("D3", "D6", "D12"))
+            async with factory() as uow:
+                uow.today = start
+                await savings.open_account(uow, staff, savings.OpenAccount(mid, prods[code].id, Decimal(rng.randint(2, 20) * 1_000_000), aro=True, profit_to_account_id=tw["account_id"]))
+        day = start
+        while day < today:
+            day = day + timedelta(days=rng.randint(9, 25))
+            if day >= today:
+                break
+            async with factory() as uow:
+                uow.today = day
+                acc = rng.choice(accounts)
+                amount = Decimal(rng.randint(1, 30) * 25_000)
+                try:
+                    if rng.random() < 0.65:
+                        await savings.deposit(uow, staff, acc, amount)
+                    else:
+                        await savings.withdraw(uow, staff, acc, amount)
+                except DomainError:
+                    pass  # a refused withdrawal at the demo counter, as in life
