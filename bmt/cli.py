@@ -204,6 +204,42 @@ def close_day_cmd(day: str | None, coop_code: str | None, username: str | None) 
             )
 
 
+@main.command("check")
+@click.option("--cooperative", "coop_code", default=None, help="Only this cooperative (default: all).")
+def check_cmd(coop_code: str | None) -> None:
+    """Check the books: trial balance ties, every savings sub-ledger equals its control account."""
+    from sqlalchemy import select
+
+    from bmt.ledger.checks import totals
+    from bmt.persistence.models import Cooperative
+    from bmt.services import ledger, savings
+
+    settings = Settings.from_env()
+
+    async def run() -> int:
+        engine, factory = _factory(settings)
+        bad = 0
+        try:
+            async with factory() as uow:
+                q = select(Cooperative).order_by(Cooperative.id)
+                if coop_code:
+                    q = q.where(Cooperative.code == coop_code)
+                for coop in (await uow.session.execute(q)).scalars():
+                    d, c = totals(await ledger.trial_balance_rows(uow, coop.id))
+                    ok = d == c
+                    bad += not ok
+                    click.echo(f"{coop.code}: trial balance debit {d} credit {c} {'OK' if ok else 'DOES NOT TIE'}")
+                    for r in await savings.check_subledgers(uow, coop.id):
+                        bad += not r.ok
+                        click.echo(f"{coop.code}: {r.kind:<10} control {r.control_balance} accounts {r.accounts_balance} lines {r.lines_balance} {'OK' if r.ok else 'MISMATCH'}")
+        finally:
+            await engine.dispose()
+        return bad
+
+    if asyncio.run(run()):
+        sys.exit(1)
+
+
 @main.group()
 def audit() -> None:
     """Audit log commands."""
