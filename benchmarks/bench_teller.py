@@ -8,7 +8,7 @@ cooperative with tellers and savings accounts, then measures:
 
 1. raw SQL: the statements one deposit issues (account row lock, balance update, entry header, two lines,
    audit head lock, audit event, head update), run with psycopg by 8 async connections;
-2. the service layer (bmt.services.savings.deposit) on 8 concurrent units of work;
+2. the service layer (bmt.services.savings.deposit) on 8 concurrent units of work (uvloop, as the server);
 3. HTTP: POST /api/v1/savings/accounts/{id}/deposit against uvicorn (2 workers, uvloop, httptools) driven by
    wrk with 50 connections, p50/p99 latency.
 
@@ -238,9 +238,13 @@ def main() -> None:
         upgrade(url)
         ctx = asyncio.run(seed(url, args.accounts))
         print(f"bench_teller: PostgreSQL, {args.accounts} accounts, {TELLERS} tellers, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores")
-        raw = asyncio.run(bench_raw(url, ctx, args.postings))
+        import uvloop
+
+        raw = uvloop.run(bench_raw(url, ctx, args.postings))
         print(f"  raw SQL (psycopg, 8 connections)      : {raw:8.0f} postings/s")
-        svc = asyncio.run(bench_service(url, ctx, args.postings))
+        import uvloop
+
+        svc = uvloop.run(bench_service(url, ctx, args.postings))
         print(f"  service layer (8 concurrent UoW)       : {svc:8.0f} postings/s  = {svc / raw:.2f} x raw")
         print(bench_http(url, ctx, args.seconds, args.clients, args.workers))
     finally:

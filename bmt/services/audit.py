@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 
 from bmt.persistence.models import AuditEvent, AuditHead
 from bmt.services.uow import Actor, UnitOfWork
@@ -60,8 +60,20 @@ async def record(uow: UnitOfWork, actor: Actor, action: str, object_ref: str, pa
     seq = prev_seq + 1
     pj = _payload_json(payload or {})
     digest = _mac(uow.audit_key, _canonical(chain, coop, seq, at, actor.username, action, object_ref, pj, prev_hash))
-    await s.execute(insert(AuditEvent), [{"chain_id": chain, "cooperative_id": coop, "seq": seq, "at": at, "actor": actor.username, "action": action, "object_ref": object_ref, "payload_json": pj, "prev_hash": prev_hash, "hash": digest}])
+    row = {"chain_id": chain, "cooperative_id": coop, "seq": seq, "at": at, "actor": actor.username, "action": action, "object_ref": object_ref, "payload_json": pj, "prev_hash": prev_hash, "hash": digest}
+    if uow.dialect == "postgresql":
+        # One round trip: move the head and append the event in a single statement.
+        await s.execute(_PG_APPEND, row)
+        return
+    await s.execute(insert(AuditEvent), [row])
     await s.execute(update(AuditHead).where(AuditHead.chain_id == chain).values(seq=seq, hash=digest))
+
+
+_PG_APPEND = text(
+    "WITH head AS (UPDATE audit_head SET seq = :seq, hash = :hash WHERE chain_id = :chain_id) "
+    "INSERT INTO audit_event (chain_id, cooperative_id, seq, at, actor, action, object_ref, payload_json, prev_hash, hash) "
+    "VALUES (:chain_id, :cooperative_id, :seq, :at, :actor, :action, :object_ref, :payload_json, :prev_hash, :hash)"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,8 +113,8 @@ async def products(uow: UnitOfWork, actor: Actor) -> list[SavingsProduct]:
 
 
 async def _product(uow: UnitOfWork, coop: int, product_id: int) -> SavingsProduct:
-    p = (await uow.session.execute(select(SavingsProduct).where(SavingsProduct.id == product_id, SavingsProduct.cooperative_id == coop))).scalar_one_or_none()
-    if p is None:
+    p = await uow.session.get(SavingsProduct, product_id)
+    if p is None or p.cooperative_id != coop:
         raise NotFound("produk tidak ditemukan / product not found")
     return p
 
@@ -125,8 +125,15 @@ async def _product(uow: UnitOfWork, coop: int, product_id: int) -> SavingsProduc
 async def _lock_accounts(uow: UnitOfWork, actor: Actor, *ids: int) -> dict[int, SavingsAccount]:
     """Lock accounts of the actor's cooperative in id order (no deadlocks between two tellers)."""
     unique = sorted(set(ids))
-    rows = (await uow.session.execute(select(SavingsAccount).where(SavingsAccount.id.in_(unique), SavingsAccount.cooperative_id == actor.coop).order_by(SavingsAccount.id).with_for_update())).scalars()
-    found = {a.id: a for a in rows}
+    # The product comes along in the same statement (into the session's identity map, where _product finds it).
+    q = (
+        select(SavingsAccount, SavingsProduct)
+        .join(SavingsProduct, SavingsProduct.id == SavingsAccount.product_id)
+        .where(SavingsAccount.id.in_(unique), SavingsAccount.cooperative_id == actor.coop)
+        .order_by(SavingsAccount.id)
+        .with_for_update(of=SavingsAccount)
+    )
+    found = {a.id: a for a, _ in (await uow.session.execute(q)).all()}
     if len(found) != len(unique):
         raise NotFound("rekening tidak ditemukan / account not found")
     if actor.is_member and any(a.member_id != actor.member_id for a in found.values()):
