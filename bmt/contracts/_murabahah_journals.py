@@ -1,23 +1,22 @@
-"""Murabahah journal entries, one builder per event (domain.md §1.3), and the ta'zir rules.
+"""Murabahah journal entries, one builder per event (domain.md §1.3).
 
 Private module; the public names are re-exported by ``bmt.contracts.murabahah``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-from bmt.contracts._murabahah_pricing import MurabahahQuote, _money
+from bmt.contracts._murabahah_pricing import MurabahahQuote
 from bmt.contracts._murabahah_settlement import Rescheduling, SettlementQuote
 from bmt.errors import InvalidInput, ShariaViolation
 from bmt.ledger import JournalEntry, Posting, entry
 from bmt.ledger.accounts import AccountType, Book, standard_chart_by_key
-from bmt.money import ZERO
+from bmt.money import EXACT, SEN, ZERO, D
 
 RECEIVABLE = "murabahah_receivable"
 DEFERRED_MARGIN = "murabahah_deferred_margin"
@@ -27,6 +26,17 @@ INCOME = "murabahah_income"
 
 #: Accounts a ta'zir receipt may be credited to: the kebajikan fund, or the Tamwil's payable to it.
 KEBAJIKAN_TARGETS = ("kebajikan_payable", "kebajikan_fund")
+
+
+def _amount(name: str, value: object, *, allow_zero: bool = False) -> Decimal:
+    """A posting amount: exact, in whole sen, > 0 (or >= 0). No 1e15 cap: a receivable may exceed it."""
+    amount = D(value)  # type: ignore[arg-type]  # D refuses floats and junk with InvalidInput
+    if amount < 0 or (amount == 0 and not allow_zero) or amount != amount.quantize(SEN, context=EXACT):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise InvalidInput(
+            f"{name} harus {bound}, paling banyak dua desimal / {name} must be {bound}, in sen", field=name
+        )
+    return amount
 
 
 def _lines(*pairs: tuple[Callable[[str, Decimal], Posting], str, Decimal]) -> list[Posting]:
@@ -158,7 +168,7 @@ class Rescheduled:
 
 def urbun_received(ev: UrbunReceived) -> list[JournalEntry]:
     """Dr Kas / Cr Uang muka murabahah."""
-    amount = _money("amount", ev.amount)
+    amount = _amount("amount", ev.amount)
     return [
         entry(
             ev.value_date,
@@ -172,7 +182,7 @@ def urbun_received(ev: UrbunReceived) -> list[JournalEntry]:
 
 def wakalah_advanced(ev: WakalahAdvanced) -> list[JournalEntry]:
     """Dr Piutang wakalah / Cr Kas."""
-    amount = _money("amount", ev.amount)
+    amount = _amount("amount", ev.amount)
     return [
         entry(
             ev.value_date,
@@ -186,7 +196,7 @@ def wakalah_advanced(ev: WakalahAdvanced) -> list[JournalEntry]:
 
 def goods_acquired(ev: GoodsAcquired) -> list[JournalEntry]:
     """Dr Persediaan/Aset murabahah (at cost) / Cr Kas, or Cr Piutang wakalah when bought by the agent."""
-    cost = _money("cost", ev.cost)
+    cost = _amount("cost", ev.cost)
     credit = "wakalah_receivable" if ev.via_wakalah else ev.cash_account
     return [
         entry(
@@ -218,8 +228,8 @@ def akad_signed(ev: AkadSigned) -> list[JournalEntry]:
 
 def installment_received(ev: InstallmentReceived) -> list[JournalEntry]:
     """Dr Kas / Cr Piutang murabahah; Dr MMD / Cr Pendapatan margin (the margin recognised)."""
-    amount = _money("amount", ev.amount)
-    margin = _money("margin", ev.margin, allow_zero=True)
+    amount = _amount("amount", ev.amount)
+    margin = _amount("margin", ev.margin, allow_zero=True)
     if margin > amount:
         raise InvalidInput("margin melebihi pembayaran / margin exceeds the payment", field="margin")
     postings = _lines(
@@ -248,7 +258,7 @@ def tazir_received(ev: TazirReceived) -> list[JournalEntry]:
             "never to income",
             rule="FEE-01",
         )
-    amount = _money("amount", ev.amount)
+    amount = _amount("amount", ev.amount)
     text = "Denda ta'zir untuk dana kebajikan"
     if ev.credit_account == "kebajikan_fund":
         return [
@@ -296,9 +306,9 @@ def early_settled(ev: EarlySettled) -> list[JournalEntry]:
 
 def written_off(ev: WrittenOff) -> list[JournalEntry]:
     """Dr PPAP (up to the net amount); Dr Beban PPAP (any shortfall); Dr MMD (remaining) / Cr Piutang."""
-    outstanding = _money("outstanding_receivable", ev.outstanding_receivable)
-    deferred = _money("deferred_margin", ev.deferred_margin, allow_zero=True)
-    allowance = _money("allowance_available", ev.allowance_available, allow_zero=True)
+    outstanding = _amount("outstanding_receivable", ev.outstanding_receivable)
+    deferred = _amount("deferred_margin", ev.deferred_margin, allow_zero=True)
+    allowance = _amount("allowance_available", ev.allowance_available, allow_zero=True)
     if deferred > outstanding:
         raise InvalidInput("margin ditangguhkan melebihi piutang / deferred margin exceeds the receivable")
     net = outstanding - deferred
@@ -314,7 +324,7 @@ def written_off(ev: WrittenOff) -> list[JournalEntry]:
 
 def recovered(ev: Recovered) -> list[JournalEntry]:
     """Dr Kas / Cr Pendapatan lain (penerimaan pembiayaan dihapusbukukan)."""
-    amount = _money("amount", ev.amount)
+    amount = _amount("amount", ev.amount)
     return [
         entry(
             ev.value_date,
@@ -350,9 +360,9 @@ def urbun_cancellation(
         ShariaViolation: MUR-08 if ``retained`` exceeds the documented real loss.
         InvalidInput: for negative amounts, or ``retained`` above the urbun.
     """
-    urbun = _money("down_payment", down_payment)
-    loss = _money("documented_real_loss", documented_real_loss, allow_zero=True)
-    keep = min(urbun, loss) if retained is None else _money("retained", retained, allow_zero=True)
+    urbun = _amount("down_payment", down_payment)
+    loss = _amount("documented_real_loss", documented_real_loss, allow_zero=True)
+    keep = min(urbun, loss) if retained is None else _amount("retained", retained, allow_zero=True)
     if keep > loss:
         raise ShariaViolation(
             "urbun yang ditahan melebihi kerugian riil / urbun retained beyond the documented real loss",
@@ -426,68 +436,3 @@ def entries_for(event: object) -> list[JournalEntry]:
     if builder is None:
         raise InvalidInput(f"bukan peristiwa murabahah: {type(event).__name__} / not a murabahah event")
     return builder(event)
-
-
-class LateFeeBasis(StrEnum):
-    """How a late fee is set. Only a fixed amount is allowed (FEE-02)."""
-
-    FIXED_PER_INSTALLMENT = "fixed_per_installment"
-    PERCENT_OF_OUTSTANDING = "percent_of_outstanding"
-    PERCENT_PER_DAY = "percent_per_day"
-
-
-@dataclass(frozen=True, slots=True)
-class TazirPolicy:
-    """The ta'zir agreed and written in the akad (fatwa 17/2000).
-
-    Attributes:
-        amount: Fixed rupiah per overdue installment.
-        grace_days: Days after the due date before an installment counts as late.
-        basis: Must be ``fixed_per_installment``; a percentage of the outstanding is riba-like.
-
-    Raises:
-        ShariaViolation: FEE-02 for any percentage basis.
-        InvalidInput: for a negative amount or grace period outside 0..365 days.
-    """
-
-    amount: Decimal
-    grace_days: int = 0
-    basis: LateFeeBasis | str = LateFeeBasis.FIXED_PER_INSTALLMENT
-
-    def __post_init__(self) -> None:
-        if self.basis != LateFeeBasis.FIXED_PER_INSTALLMENT:
-            raise ShariaViolation(
-                "denda berupa persentase dari sisa pembiayaan tidak dibolehkan; ta'zir adalah jumlah tetap / "
-                "a late fee as a percentage of the outstanding is not allowed; ta'zir is a fixed amount",
-                rule="FEE-02",
-            )
-        object.__setattr__(self, "amount", _money("tazir_amount", self.amount, allow_zero=True))
-        if (
-            isinstance(self.grace_days, bool)
-            or not isinstance(self.grace_days, int)
-            or not 0 <= self.grace_days <= 365
-        ):
-            raise InvalidInput(
-                "masa tenggang harus 0..365 hari / grace period must be 0..365 days", field="grace_days"
-            )
-
-
-def tazir_due(
-    policy: TazirPolicy,
-    unpaid_due_dates: Sequence[date],
-    as_of: date,
-    *,
-    force_majeure: bool = False,
-    waived: bool = False,
-    able_to_pay: bool = True,
-    deliberate_delay: bool = True,
-) -> Decimal:
-    """Ta'zir owed: the fixed amount for each unpaid installment late beyond the grace period.
-
-    Only a customer able to pay who delays deliberately is fined (FEE-01); force majeure or a waiver
-    means no fine at all.
-    """
-    if force_majeure or waived or not (able_to_pay and deliberate_delay):
-        return ZERO
-    late = sum(1 for due in unpaid_due_dates if (as_of - due).days > policy.grace_days)
-    return policy.amount * late

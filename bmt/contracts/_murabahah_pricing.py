@@ -208,7 +208,9 @@ class MurabahahQuote:
 
 def monthly_rate_percent(rate: Decimal) -> str:
     """A monthly rate (fraction) as the API's percent string with ``RATE_PERCENT_PLACES`` decimals."""
-    return str((rate * HUNDRED).quantize(Decimal(1).scaleb(-RATE_PERCENT_PLACES), ROUND_HALF_UP, EXACT))
+    return str(
+        EXACT.multiply(rate, HUNDRED).quantize(Decimal(1).scaleb(-RATE_PERCENT_PLACES), ROUND_HALF_UP, EXACT)
+    )
 
 
 def quote(terms: MurabahahTerms, rounding: RoundingPolicy = R1_HALF_UP_RUPIAH) -> MurabahahQuote:
@@ -222,9 +224,10 @@ def quote(terms: MurabahahTerms, rounding: RoundingPolicy = R1_HALF_UP_RUPIAH) -
     (the price does not change, only when margin is recognised).
 
     The monthly rate is the one the annuity split uses. For a flat or amount margin it is the IRR of the
-    actual installments, as domain.md §1.2 defines it (A1: 0.017880981452; domain.md quotes 0.0178809869,
-    the IRR of the unrounded 933,333.33 x 12, and the table is the same with either). For an effective
-    rate it is the contract rate itself (A2: exactly 1 %), which also prices the installments.
+    level installment (P + M) / n before rounding, as domain.md §11 A1 quotes it (r = 0.0178809869): the rate
+    the akad's price implies, independent of where the rounding residue of the last installment falls (the
+    A1 table is the same with the IRR of the rounded installments, 0.017880981452). For an effective rate it
+    is the contract rate itself (A2: exactly 1 %), which also prices the installments.
 
     Args:
         terms: Validated terms.
@@ -240,16 +243,16 @@ def quote(terms: MurabahahTerms, rounding: RoundingPolicy = R1_HALF_UP_RUPIAH) -
     n = terms.tenor_months
     if terms.margin_basis is MarginBasis.EFFECTIVE_ANNUAL:
         rate = EXACT.divide(terms.effective_rate_annual or ZERO, _TWELVE_HUNDRED)
-        amounts, annuity_margins = effective_rate_installments(financed, rate, n, rounding)
+        amounts, margins = effective_rate_installments(financed, rate, n, rounding)
         margin = sum(amounts, ZERO) - financed
     else:
         margin = _fixed_margin(terms, rounding)
         amounts = level_installments(financed + margin, n, rounding)
-        rate = implied_monthly_rate(financed, amounts)
-        annuity_margins = annuity_split(financed, amounts, margin, rate, rounding)
-    if terms.recognition is Recognition.ANNUITY:
-        margins = annuity_margins
-    else:
+        check_schedulable(amounts, [ZERO] * n)
+        rate = implied_monthly_rate(financed, [EXACT.divide(financed + margin, n)] * n)
+        if terms.recognition is Recognition.ANNUITY:
+            margins = annuity_split(financed, amounts, margin, rate, rounding)
+    if terms.recognition is Recognition.PROPORTIONAL:
         margins = proportional_split(amounts, margin, rounding)
     check_schedulable(amounts, margins)
     rows = build_installments(financed, due_dates(terms.first_due_date, n), amounts, margins)
@@ -356,9 +359,9 @@ def annuity_split(
 
     The domain rule first (domain.md §1.2): ``margin_k = round(O_{k-1} * r)`` on the book outstanding, the
     last taking the residue (``recursive_annuity_split``). That rule compounds each half-rupiah of rounding
-    at the rate r; with tiny margins, or high rates over long tenors, the residue left for the last month
-    can come out negative or larger than the months before. Only then is ``exact_annuity_split`` used:
-    margins taken from the unrounded effective-interest path, which is always sound.
+    at the rate r; with tiny margins over many months, or high rates over long tenors, the residue left for
+    the last month can come out negative, or larger than the month before. Only then is
+    ``exact_annuity_split`` used: margins from the unrounded effective-interest path, always sound.
     """
     margins = recursive_annuity_split(financed, amounts, margin, rate, rounding)
     if margins is not None and _falling_and_within(amounts, margins):
@@ -369,21 +372,19 @@ def annuity_split(
 def recursive_annuity_split(
     financed: Decimal, amounts: Sequence[Decimal], margin: Decimal, rate: Decimal, rounding: RoundingPolicy
 ) -> list[Decimal] | None:
-    """``margin_k = round(O_{k-1} * r)``, capped at what is left of M; the last takes the residue.
+    """``margin_k = round(O_{k-1} * r)`` on the book outstanding; the last takes the residue.
 
     Returns None as soon as the book outstanding leaves 0..P: the rounding has run away (see above).
     """
     outstanding = financed
-    left = margin
     out: list[Decimal] = []
     for amount in amounts[:-1]:
-        m = min(rounding.apply(EXACT.multiply(outstanding, rate)), left)
+        m = rounding.apply(EXACT.multiply(outstanding, rate))
         out.append(m)
-        left -= m
         outstanding -= amount - m
         if not ZERO <= outstanding <= financed:
             return None
-    return [*out, left]
+    return [*out, margin - sum(out, ZERO)]
 
 
 def exact_annuity_split(

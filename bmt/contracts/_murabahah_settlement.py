@@ -19,6 +19,7 @@ from bmt.contracts._murabahah_pricing import (
     _money,
     annuity_split,
     build_installments,
+    check_schedulable,
     implied_monthly_rate,
     level_installments,
     proportional_split,
@@ -28,7 +29,7 @@ from bmt.contracts.allocation import MARGIN_FIRST, allocate, due_items
 from bmt.contracts.common import ContractKind, Schedule, paid_installments_amount
 from bmt.dates import due_dates
 from bmt.errors import InvalidInput, ShariaViolation
-from bmt.money import EXACT, POLICIES, R1_HALF_UP_RUPIAH, ZERO, D, RoundingPolicy
+from bmt.money import EXACT, POLICIES, R1_HALF_UP_RUPIAH, SEN, ZERO, D, RoundingPolicy
 
 
 def _policy(schedule: Schedule) -> RoundingPolicy:
@@ -41,7 +42,14 @@ def _policy(schedule: Schedule) -> RoundingPolicy:
 
 
 def _check_paid(schedule: Schedule, amount_paid: Decimal) -> Decimal:
-    paid = _money("amount_paid", amount_paid, allow_zero=True)
+    """0 <= paid <= receivable, in whole sen (the receivable, not 1e15, is the bound: it may exceed it)."""
+    paid = D(amount_paid)
+    if paid < 0 or paid != paid.quantize(SEN, context=EXACT):
+        raise InvalidInput(
+            "jumlah dibayar harus >= 0, paling banyak dua desimal / amount paid must be >= 0 with at most two "
+            "decimals",
+            field="amount_paid",
+        )
     if paid > schedule.total_amount:
         raise InvalidInput(
             "jumlah dibayar melebihi piutang / amount paid exceeds the receivable", field="amount_paid"
@@ -255,24 +263,24 @@ def reschedule(
     if remaining == 0:
         raise InvalidInput("tidak ada sisa piutang untuk dijadwal ulang / nothing remains to reschedule")
     principal = remaining - (schedule.total_margin - margin_recognised(schedule, recognition, paid))
+    target = remaining if new_receivable is None else D(new_receivable)
+    # An increase is refused as a sharia matter first; what remains is within 0..remaining by then.
+    _check_reschedule_target(target, remaining, principal)
     if principal == 0:
         raise InvalidInput(
             "sisa pokok nol: lunasi sisa margin / no principal remains; settle the remaining margin"
         )
-    target = remaining if new_receivable is None else D(new_receivable)
-    _check_reschedule_target(target, remaining, principal)  # an increase is a sharia matter before a range one
-    _money("new_receivable", target)
     costs = tuple(_check_real_cost(c) for c in real_costs)
     policy = _policy(schedule)
     new_margin = target - principal
     amounts = level_installments(target, tenor_months, policy)
-    if any(a <= 0 for a in amounts):
-        raise InvalidInput("sisa piutang terlalu kecil untuk tenor ini / remaining too small for this tenor")
+    check_schedulable(amounts, [ZERO] * tenor_months)
     rate = implied_monthly_rate(principal, amounts)
     if Recognition(recognition) is Recognition.ANNUITY:
         margins = annuity_split(principal, amounts, new_margin, rate, policy)
     else:
         margins = proportional_split(amounts, new_margin, policy)
+    check_schedulable(amounts, margins)
     rows = build_installments(principal, due_dates(first_due_date, tenor_months), amounts, margins)
     new = Schedule(ContractKind.MURABAHAH, principal, new_margin, rows, policy.name)
     return Rescheduling(remaining, remaining - target, new, Recognition(recognition), rate, costs)
@@ -284,6 +292,10 @@ def _check_reschedule_target(target: Decimal, remaining: Decimal, principal: Dec
             f"penjadwalan ulang tidak boleh menambah sisa piutang ({target} > {remaining}) / rescheduling "
             "may not increase the remaining receivable",
             rule="MUR-07",
+        )
+    if target != target.quantize(SEN, context=EXACT):
+        raise InvalidInput(
+            "new_receivable: paling banyak dua desimal / at most two decimals", field="new_receivable"
         )
     if target < principal:
         raise InvalidInput(

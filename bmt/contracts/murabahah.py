@@ -17,6 +17,29 @@ Worked example (domain.md Example A1): cost 10,000,000, 12 % flat p.a., 12 month
 * Settled after 6 installments (A4): proportional 5,000,002 (600,000 margin not charged); annuity
   5,265,597 (334,405 not charged).
 
+Decisions (where domain.md leaves room):
+
+* Proportional margins are rounded on the running total (``round(paid * M/(P+M))`` minus what was already
+  recognised), so a schedule and a live contract paid by odd amounts recognise the same margin, and no
+  margin is ever negative. A1 gives 100,000 a month either way.
+* The annuity rate of a flat or amount margin is the IRR of the actual installments (A1: 0.017880981452;
+  domain.md's 0.0178809869 is the IRR of the unrounded 933,333.33; the table is identical). The domain rule
+  ``round(O_{k-1} * r)`` is used whenever it gives margins that fall and stay within their installments;
+  with tiny margins over many months, or rates so high that rounding compounds, the margins are taken from
+  the unrounded effective-interest path instead (``exact_annuity_split``).
+* An effective rate prices the installments (A2); with proportional recognition the same installments are
+  split C * M/(P+M): the price is fixed, recognition only moves income between months.
+* Early settlement (153/2022) keeps the larger of the margin elapsed by the settlement date (installments
+  due on or before it: arrears still owe theirs; a month in progress owes nothing) and the margin the
+  payments already recognised (advance installments are not refunded). Without a date the customer is
+  taken to be up to date. A partial installment under annuity recognition pays its margin first.
+* Rescheduling (48/2005) spreads the remaining receivable (remaining principal + unrecognised margin) over
+  the new tenor; it may lower it (a margin waiver) but never raise it (MUR-07); only documented real costs
+  may be charged, as a separate fee.
+* Ta'zir received at the Tamwil teller is held as ``kebajikan_payable`` and mirrored in the Maal book to
+  ``kebajikan_fund``; an urbun kept on cancellation (up to the documented real loss) is ``other_income``
+  (compensation of a real loss, ta'widh), the rest refunded.
+
 Usage::
 
     terms = MurabahahTerms(D(10_000_000), 12, date(2025, 2, 1), Recognition.ANNUITY,
@@ -34,10 +57,8 @@ from bmt.contracts._murabahah_journals import (
     EarlySettled,
     GoodsAcquired,
     InstallmentReceived,
-    LateFeeBasis,
     Recovered,
     Rescheduled,
-    TazirPolicy,
     TazirReceived,
     UrbunCancelled,
     UrbunOutcome,
@@ -45,7 +66,6 @@ from bmt.contracts._murabahah_journals import (
     WakalahAdvanced,
     WrittenOff,
     entries_for,
-    tazir_due,
     urbun_cancellation,
 )
 from bmt.contracts._murabahah_pricing import (
@@ -59,12 +79,15 @@ from bmt.contracts._murabahah_pricing import (
     absorb_residue_into_last_installment,
     annuity_split,
     build_schedule,
+    check_schedulable,
     effective_rate_installments,
+    exact_annuity_split,
     implied_monthly_rate,
     level_installments,
     monthly_rate_percent,
     proportional_split,
     quote,
+    recursive_annuity_split,
 )
 from bmt.contracts._murabahah_settlement import (
     RealCost,
@@ -78,6 +101,7 @@ from bmt.contracts._murabahah_settlement import (
     settlement_quote,
     unpaid_due_dates,
 )
+from bmt.contracts._murabahah_tazir import LateFeeBasis, TazirPolicy, tazir_due
 
 __all__ = [
     "IRR_TOLERANCE",
@@ -108,8 +132,10 @@ __all__ = [
     "absorb_residue_into_last_installment",
     "annuity_split",
     "build_schedule",
+    "check_schedulable",
     "effective_rate_installments",
     "elapsed_margin",
+    "exact_annuity_split",
     "entries_for",
     "implied_monthly_rate",
     "level_installments",
@@ -119,6 +145,7 @@ __all__ = [
     "payment_split",
     "proportional_split",
     "quote",
+    "recursive_annuity_split",
     "reschedule",
     "settlement_quote",
     "tazir_due",

@@ -89,5 +89,8 @@ def test_a4_early_settlement_matches_the_golden_figures(row: dict[str, str]) -> 
         margin_rate_flat_annual=terms.margin_rate_flat_annual,
     )  # fmt: skip
     s = settlement_quote(terms, installments_paid=int(row["installments_paid"]))
-    got = {k: str(getattr(s, k)) for k in ("amount_paid", "outstanding_receivable", "unrecognised_margin", "settlement_amount")}
+    got = {
+        k: str(getattr(s, k))
+        for k in ("amount_paid", "outstanding_receivable", "unrecognised_margin", "settlement_amount")
+    }
     assert got == {k: row[k] for k in got}

@@ -5,6 +5,7 @@ from bmt.api.controllers._auth import AuthApi, AuthPages
 from bmt.api.controllers._home import HomePages
 from bmt.api.controllers._ledger import LedgerApi, LedgerPages
 from bmt.api.controllers._members import MemberPages, MembersApi
+from bmt.api.controllers._murabahah_quote import MurabahahQuoteController, MurabahahQuotePage
 from bmt.api.controllers._mmq_quote import MmqQuoteController, MmqQuotePage
 from bmt.api.controllers._portfolio import PortfolioApi, PortfolioPages
 from bmt.api.controllers._profit_sharing_sim import ProfitSharingSimController, ProfitSharingSimulationPage
@@ -32,4 +33,6 @@ ROUTES: list = [
     ProfitSharingSimulationPage,
     PortfolioPages,
     PortfolioApi,
+    MurabahahQuoteController,
+    MurabahahQuotePage,
 ]

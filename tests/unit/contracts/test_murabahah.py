@@ -33,6 +33,7 @@ from bmt.contracts.murabahah import (
     monthly_rate_percent,
     payment_split,
     quote,
+    recursive_annuity_split,
     reschedule,
     settlement_quote,
     tazir_due,
@@ -41,7 +42,7 @@ from bmt.contracts.murabahah import (
 )
 from bmt.errors import InvalidInput, ShariaViolation
 from bmt.ledger import JournalEntry, net_by_account
-from bmt.money import HALF_UP_SEN, D
+from bmt.money import HALF_UP_SEN, R1_HALF_UP_RUPIAH, D
 
 FIRST_DUE = date(2025, 2, 1)
 AKAD = date(2025, 1, 2)
@@ -86,15 +87,16 @@ def test_a1_proportional_recognises_100_000_a_month_and_principal_833_333_then_8
     assert rows[5].outstanding_principal == D(5_000_002)
 
 
-def test_a1_implied_monthly_rate_is_the_irr_of_the_installments_and_rounds_to_domain_value() -> None:
+def test_a1_implied_monthly_rate_is_the_irr_of_the_level_installment_as_domain_quotes_it() -> None:
     q = quote(a1("annuity"))
-    amounts = [float(i.amount) for i in q.schedule.installments]
-    assert abs(q.monthly_rate - Decimal(str(npf.irr([-10_000_000.0, *amounts])))) < Decimal("1e-12")
-    # domain.md quotes 0.0178809869: the IRR of the unrounded 933,333.33 x 12; the 4-rupiah residue moves it 5e-9.
-    assert abs(q.monthly_rate - Decimal("0.0178809869")) < Decimal("1e-8")
+    # domain.md §11 A1: r = 0.0178809869, the IRR of the level installment 11,200,000 / 12 (before rounding).
+    assert q.monthly_rate.quantize(Decimal("1e-10")) == Decimal("0.0178809869")
     exact = implied_monthly_rate(D(10_000_000), [D(11_200_000) / 12] * 12)
-    assert exact.quantize(Decimal("1e-10")) == Decimal("0.0178809869")
-    assert monthly_rate_percent(q.monthly_rate) == "1.7880981452"
+    assert abs(q.monthly_rate - exact) < Decimal("1e-20")
+    # The rounded installments' IRR differs only by the 4-rupiah residue of the last one (numpy-financial oracle).
+    amounts = [float(i.amount) for i in q.schedule.installments]
+    assert abs(q.monthly_rate - Decimal(str(npf.irr([-10_000_000.0, *amounts])))) < Decimal("1e-8")
+    assert monthly_rate_percent(q.monthly_rate) == "1.7880986919"
 
 
 def test_implied_rate_solves_the_present_value_to_a_millionth_of_a_rupiah() -> None:
@@ -145,6 +147,27 @@ def test_a3_urbun_finances_9_000_000_with_installments_of_840_000() -> None:
 def test_a_margin_given_as_an_amount_prices_like_the_same_flat_rate() -> None:
     by_amount = quote(a1(margin_rate_flat_annual=None, margin_amount=D(1_200_000)))
     assert by_amount.schedule == quote(a1()).schedule
+
+
+@pytest.mark.parametrize(
+    ("cost", "tenor", "flat"),
+    [(D(100_000), 9, D("0.03")), (D(10_000_000), 360, D(60))],
+    ids=["tiny margin: 23 rupiah over 9 months", "60 % flat over 30 years"],
+)
+def test_where_the_domain_rounding_rule_breaks_down_annuity_margins_come_from_the_exact_path(
+    cost: Decimal, tenor: int, flat: Decimal
+) -> None:
+    q = quote(a1("annuity", cost_price=cost, tenor_months=tenor, margin_rate_flat_annual=flat))
+    amounts = [i.amount for i in q.schedule.installments]
+    domain_rule = recursive_annuity_split(
+        q.financed_amount, amounts, q.total_margin, q.monthly_rate, R1_HALF_UP_RUPIAH
+    )
+    # The domain rule compounds its roundings: a negative last margin, or a book outstanding that runs away.
+    assert domain_rule is None or domain_rule[-1] < 0
+    margins = [i.margin for i in q.schedule.installments]
+    assert sum(margins) == q.total_margin and min(margins) >= 0
+    assert margins == sorted(margins, reverse=True)
+    assert all(i.principal >= 0 for i in q.schedule.installments)
 
 
 def test_due_dates_step_monthly_and_clamp_to_month_end() -> None:
@@ -291,7 +314,9 @@ def test_a_settlement_date_between_due_dates_charges_no_margin_for_the_unfinishe
     assert on_due.settlement_amount == mid_month.settlement_amount == D(5_000_002)
 
 
-def test_advance_payments_are_not_charged_again_and_settlement_never_falls_below_remaining_principal() -> None:
+def test_advance_payments_are_not_charged_again_and_settlement_never_falls_below_remaining_principal() -> (
+    None
+):
     q = quote(a1())
     s = settlement_quote(q, installments_paid=9, as_of=date(2025, 3, 1))
     assert s.settlement_amount == q.schedule.installments[8].outstanding_principal
@@ -300,7 +325,10 @@ def test_advance_payments_are_not_charged_again_and_settlement_never_falls_below
 
 def test_unpaid_due_dates_lists_the_installments_in_arrears() -> None:
     q = quote(a1())
-    assert unpaid_due_dates(q.schedule, D(1_000_000), date(2025, 4, 15)) == [date(2025, 3, 1), date(2025, 4, 1)]
+    assert unpaid_due_dates(q.schedule, D(1_000_000), date(2025, 4, 15)) == [
+        date(2025, 3, 1),
+        date(2025, 4, 1),
+    ]
 
 
 # ---- rescheduling (fatwa 48/2005, MUR-07) ----------------------------------------------------------------
@@ -308,7 +336,13 @@ def test_unpaid_due_dates_lists_the_installments_in_arrears() -> None:
 
 def test_rescheduling_spreads_the_remaining_receivable_over_the_new_tenor_without_increase() -> None:
     q = quote(a1())
-    r = reschedule(q.schedule, Recognition.PROPORTIONAL, amount_paid=D(5_599_998), tenor_months=12, first_due_date=date(2025, 8, 1))
+    r = reschedule(
+        q.schedule,
+        Recognition.PROPORTIONAL,
+        amount_paid=D(5_599_998),
+        tenor_months=12,
+        first_due_date=date(2025, 8, 1),
+    )
     assert r.remaining_receivable == D(5_600_002)
     assert r.schedule.total_amount == D(5_600_002)
     assert (r.schedule.financed_amount, r.schedule.total_margin) == (D(5_000_002), D(600_000))
@@ -318,7 +352,13 @@ def test_rescheduling_spreads_the_remaining_receivable_over_the_new_tenor_withou
 
 def test_rescheduling_under_annuity_keeps_principal_and_margin_and_the_new_margins_decrease() -> None:
     q = quote(a1("annuity"))
-    r = reschedule(q.schedule, Recognition.ANNUITY, amount_paid=D(5_599_998), tenor_months=18, first_due_date=date(2025, 8, 1))
+    r = reschedule(
+        q.schedule,
+        Recognition.ANNUITY,
+        amount_paid=D(5_599_998),
+        tenor_months=18,
+        first_due_date=date(2025, 8, 1),
+    )
     assert (r.schedule.financed_amount, r.schedule.total_margin) == (D(5_265_597), D(334_405))
     margins = [i.margin for i in r.schedule.installments]
     assert margins == sorted(margins, reverse=True)
@@ -327,14 +367,28 @@ def test_rescheduling_under_annuity_keeps_principal_and_margin_and_the_new_margi
 def test_rescheduling_that_increases_the_receivable_is_refused_as_mur_07() -> None:
     q = quote(a1())
     with pytest.raises(ShariaViolation) as err:
-        reschedule(q.schedule, Recognition.PROPORTIONAL, amount_paid=D(5_599_998), tenor_months=24, first_due_date=date(2025, 8, 1), new_receivable=D(5_600_003))
+        reschedule(
+            q.schedule,
+            Recognition.PROPORTIONAL,
+            amount_paid=D(5_599_998),
+            tenor_months=24,
+            first_due_date=date(2025, 8, 1),
+            new_receivable=D(5_600_003),
+        )
     assert err.value.rule == "MUR-07"
 
 
 def test_rescheduling_fees_must_be_documented_real_costs() -> None:
     q = quote(a1())
     with pytest.raises(ShariaViolation) as err:
-        reschedule(q.schedule, Recognition.PROPORTIONAL, amount_paid=D(0), tenor_months=24, first_due_date=FIRST_DUE, real_costs=[RealCost("biaya admin", D(50_000), " ")])
+        reschedule(
+            q.schedule,
+            Recognition.PROPORTIONAL,
+            amount_paid=D(0),
+            tenor_months=24,
+            first_due_date=FIRST_DUE,
+            real_costs=[RealCost("biaya admin", D(50_000), " ")],
+        )
     assert err.value.rule == "MUR-07"
 
 
@@ -351,16 +405,32 @@ def test_a_margin_waiver_and_a_real_cost_fee_are_journalled_separately_from_the_
     )
     assert (r.margin_reduction, r.fee, r.schedule.total_margin) == (D(100_000), D(150_000), D(500_000))
     waiver, fee = entries_for(Rescheduled(date(2025, 7, 15), r))
-    assert lines(waiver) == [("Dr", "murabahah_deferred_margin", D(100_000)), ("Cr", "murabahah_receivable", D(100_000))]
+    assert lines(waiver) == [
+        ("Dr", "murabahah_deferred_margin", D(100_000)),
+        ("Cr", "murabahah_receivable", D(100_000)),
+    ]
     assert lines(fee) == [("Dr", "cash", D(150_000)), ("Cr", "fee_income", D(150_000))]
 
 
 def test_rescheduling_below_the_remaining_principal_is_a_write_off_not_a_rescheduling() -> None:
     q = quote(a1())
     with pytest.raises(InvalidInput, match="write-off"):
-        reschedule(q.schedule, Recognition.PROPORTIONAL, amount_paid=D(5_599_998), tenor_months=12, first_due_date=FIRST_DUE, new_receivable=D(5_000_001))
+        reschedule(
+            q.schedule,
+            Recognition.PROPORTIONAL,
+            amount_paid=D(5_599_998),
+            tenor_months=12,
+            first_due_date=FIRST_DUE,
+            new_receivable=D(5_000_001),
+        )
     with pytest.raises(InvalidInput, match="nothing remains"):
-        reschedule(q.schedule, Recognition.PROPORTIONAL, amount_paid=D(11_200_000), tenor_months=12, first_due_date=FIRST_DUE)
+        reschedule(
+            q.schedule,
+            Recognition.PROPORTIONAL,
+            amount_paid=D(11_200_000),
+            tenor_months=12,
+            first_due_date=FIRST_DUE,
+        )
 
 
 # ---- ta'zir (fatwa 17/2000, FEE-01, FEE-02) --------------------------------------------------------------
@@ -369,15 +439,21 @@ def test_rescheduling_below_the_remaining_principal_is_a_write_off_not_a_resched
 def test_tazir_is_a_fixed_amount_per_installment_late_beyond_the_grace_period() -> None:
     policy = TazirPolicy(D(25_000), grace_days=7)
     overdue = [date(2025, 3, 1), date(2025, 4, 1), date(2025, 4, 10)]
-    assert tazir_due(policy, overdue, date(2025, 4, 10)) == D(50_000)  # 10 Apr is within grace; 1 Apr is 9 days late
-    assert tazir_due(policy, overdue, date(2025, 4, 8)) == D(25_000)  # 1 Apr is exactly 7 days late: still grace
+    assert tazir_due(policy, overdue, date(2025, 4, 10)) == D(
+        50_000
+    )  # 10 Apr is within grace; 1 Apr is 9 days late
+    assert tazir_due(policy, overdue, date(2025, 4, 8)) == D(
+        25_000
+    )  # 1 Apr is exactly 7 days late: still grace
 
 
 @pytest.mark.parametrize(
     "flags",
     [{"force_majeure": True}, {"waived": True}, {"able_to_pay": False}, {"deliberate_delay": False}],
 )
-def test_no_tazir_under_force_majeure_waiver_or_without_deliberate_delay_by_one_able_to_pay(flags: dict) -> None:
+def test_no_tazir_under_force_majeure_waiver_or_without_deliberate_delay_by_one_able_to_pay(
+    flags: dict,
+) -> None:
     assert tazir_due(TazirPolicy(D(25_000)), [date(2025, 3, 1)], date(2025, 5, 1), **flags) == 0
 
 
@@ -391,13 +467,20 @@ def test_a_late_fee_as_a_percentage_is_refused_as_fee_02(basis: str) -> None:
 def test_tazir_received_goes_to_the_kebajikan_fund_through_both_books() -> None:
     tamwil, maal = entries_for(TazirReceived(date(2025, 4, 10), D(25_000)))
     assert lines(tamwil) == [("Dr", "cash", D(25_000)), ("Cr", "kebajikan_payable", D(25_000))]
-    assert (maal.book, lines(maal)) == ("maal", [("Dr", "due_from_tamwil", D(25_000)), ("Cr", "kebajikan_fund", D(25_000))])
-    (direct,) = entries_for(TazirReceived(date(2025, 4, 10), D(25_000), cash_account="maal_cash", credit_account="kebajikan_fund"))
+    assert (maal.book, lines(maal)) == (
+        "maal",
+        [("Dr", "due_from_tamwil", D(25_000)), ("Cr", "kebajikan_fund", D(25_000))],
+    )
+    (direct,) = entries_for(
+        TazirReceived(date(2025, 4, 10), D(25_000), cash_account="maal_cash", credit_account="kebajikan_fund")
+    )
     assert lines(direct) == [("Dr", "maal_cash", D(25_000)), ("Cr", "kebajikan_fund", D(25_000))]
 
 
 @pytest.mark.parametrize("account", ["murabahah_income", "other_income", "fee_income", "cash"])
-def test_a_tazir_builder_asked_to_credit_income_or_anything_but_kebajikan_refuses_as_fee_01(account: str) -> None:
+def test_a_tazir_builder_asked_to_credit_income_or_anything_but_kebajikan_refuses_as_fee_01(
+    account: str,
+) -> None:
     with pytest.raises(ShariaViolation) as err:
         entries_for(TazirReceived(date(2025, 4, 10), D(25_000), credit_account=account))
     assert err.value.rule == "FEE-01"
@@ -412,7 +495,10 @@ def test_urbun_wakalah_and_goods_acquired_journals() -> None:
     (advance,) = entries_for(WakalahAdvanced(AKAD, D(10_000_000)))
     assert lines(advance) == [("Dr", "wakalah_receivable", D(10_000_000)), ("Cr", "cash", D(10_000_000))]
     (via_agent,) = entries_for(GoodsAcquired(AKAD, D(10_000_000), via_wakalah=True))
-    assert lines(via_agent) == [("Dr", "murabahah_inventory", D(10_000_000)), ("Cr", "wakalah_receivable", D(10_000_000))]
+    assert lines(via_agent) == [
+        ("Dr", "murabahah_inventory", D(10_000_000)),
+        ("Cr", "wakalah_receivable", D(10_000_000)),
+    ]
     (direct,) = entries_for(GoodsAcquired(AKAD, D(10_000_000), cash_account="bank"))
     assert lines(direct) == [("Dr", "murabahah_inventory", D(10_000_000)), ("Cr", "bank", D(10_000_000))]
 
@@ -427,7 +513,9 @@ def test_a1_sale_journal_defers_the_whole_margin() -> None:
 
 
 def test_a3_sale_journal_clears_the_urbun_liability() -> None:
-    (sale,) = entries_for(AkadSigned(AKAD, quote(a1(down_payment=D(1_000_000))), owned_since=date(2024, 12, 30)))
+    (sale,) = entries_for(
+        AkadSigned(AKAD, quote(a1(down_payment=D(1_000_000))), owned_since=date(2024, 12, 30))
+    )
     assert lines(sale) == [
         ("Dr", "murabahah_receivable", D(10_080_000)),
         ("Dr", "murabahah_down_payment", D(1_000_000)),
@@ -529,7 +617,10 @@ def test_entries_for_refuses_what_is_not_a_murabahah_event() -> None:
 
 
 def test_allocation_goes_oldest_first_components_in_the_given_order_and_reports_the_excess() -> None:
-    items = [DueItem(2, {"margin": D(100), "principal": D(900)}), DueItem(1, {"margin": D(100), "principal": D(900)})]
+    items = [
+        DueItem(2, {"margin": D(100), "principal": D(900)}),
+        DueItem(1, {"margin": D(100), "principal": D(900)}),
+    ]
     partial = allocate(D(1_050), items, ("margin", "principal"))
     assert partial.for_installment(1) == {"margin": D(100), "principal": D(900)}
     assert partial.for_installment(2) == {"margin": D(50)}
