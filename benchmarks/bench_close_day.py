@@ -96,7 +96,7 @@ def copy_contracts(url: str, coop: int, uid: int, member: int, n: int, k: int) -
                 paid = due <= D1 and (arrears == 0 or (D1 - due).days > arrears)
                 status = "paid" if paid else "open"
                 pp = per if paid else 0
-                ibuf.write(f"{i}\t{coop}\t1\t{j + 1}\t{due}\t{per}\t{per}\t0\t{pp}\t0\tf\t{status}\n")
+                ibuf.write(f"{i}\t{coop}\t1\t{j + 1}\t{due}\t{per}\t{per}\t0\t{pp}\t0\tf\t{status}\t{due if paid else chr(92) + 'N'}\n")
         buf.seek(0)
         ibuf.seek(0)
         with c.cursor() as cur:
@@ -106,7 +106,7 @@ def copy_contracts(url: str, coop: int, uid: int, member: int, n: int, k: int) -
                 while chunk := buf.read(1 << 20):
                     cp.write(chunk)
             with cur.copy(
-                "COPY contract_installment (contract_id, cooperative_id, schedule_version, number, due_date, amount, principal, margin, paid_principal, paid_margin, tazir_charged, status) FROM STDIN"
+                "COPY contract_installment (contract_id, cooperative_id, schedule_version, number, due_date, amount, principal, margin, paid_principal, paid_margin, tazir_charged, status, paid_on) FROM STDIN"
             ) as cp:
                 while chunk := ibuf.read(1 << 20):
                     cp.write(chunk)

@@ -240,6 +240,58 @@ def check_cmd(coop_code: str | None) -> None:
         sys.exit(1)
 
 
+@main.command("close-month")
+@click.option("--period", required=True, help="The month YYYY-MM.")
+@click.option("--cooperative", "coop_code", default=None, help="Cooperative code (needed when there are several).")
+@click.option("--as", "username", default=None, help="The manager acting (the approver must differ from the one who computed).")
+@click.option("--approve", is_flag=True, help="Approve the month's draft (maker–checker: not as the one who computed it).")
+@click.option("--post", "do_post", is_flag=True, help="Post the approved month (savings credited, deposito profit, tax).")
+@click.option("--value-date", default=None, help="Value date YYYY-MM-DD of the postings (default: the month's last open day).")
+def close_month_cmd(period: str, coop_code: str | None, username: str | None, approve: bool, do_post: bool, value_date: str | None) -> None:
+    """Monthly profit distribution (distribusi bagi hasil): compute the draft, or --approve it, or --post it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bmt.errors import DomainError
+    from bmt.services import profit_distribution as svc
+
+    settings = Settings.from_env()
+
+    async def run():  # noqa: ANN202
+        engine, factory = _factory(settings)
+        try:
+            actor = await _staff_actor(factory, coop_code, username)
+            with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+                task = bar.add_task("bagi hasil", total=None)
+
+                def progress(what: str, done: int, total: int) -> None:
+                    bar.update(task, description=what, completed=done, total=total)
+
+                async with factory() as uow:
+                    if approve or do_post:
+                        existing = [r for r in await svc.runs(uow, actor, kind=svc.DISTRIBUTION) if r.period == period and r.live]
+                        if not existing:
+                            raise click.ClickException(f"belum ada perhitungan untuk {period}; jalankan tanpa --approve/--post dulu")
+                        r = existing[0]
+                        if approve:
+                            r = await svc.approve(uow, actor, r.id)
+                        if do_post:
+                            r = await svc.post(uow, actor, r.id, progress=progress)
+                        return r
+                    vd = date.fromisoformat(value_date) if value_date else None
+                    return await svc.compute(uow, actor, period, value_date=vd, progress=progress)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        finally:
+            await engine.dispose()
+
+    r = asyncio.run(run())
+    click.echo(f"{r.period}: status {r.status} (versi {r.version}), Y {r.income}, dibayar {r.paid_total} ke {r.paid_accounts} rekening, pajak {r.tax_total}, valuta {r.value_date}")
+    if r.status == "draft":
+        click.echo("menunggu persetujuan orang kedua: bmt close-month --period " + r.period + " --approve --as USERNAME")
+    elif r.status == "approved":
+        click.echo("disetujui; posting: bmt close-month --period " + r.period + " --post")
+
+
 @main.group()
 def audit() -> None:
     """Audit log commands."""

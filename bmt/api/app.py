@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -28,6 +29,7 @@ from sqlalchemy import select
 
 from bmt.api import errors as api_errors
 from bmt.api.controllers import ROUTES
+from bmt.api.controllers._maal import provide_nisab_table
 from bmt.api.security import AuthMiddleware
 from bmt.config import Settings
 from bmt.errors import DomainError
@@ -101,6 +103,8 @@ def create_app(settings: Settings | None = None, *, today: date | None = None, d
     app = Litestar(
         route_handlers=[*ROUTES, create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False)],
         middleware=[AuthMiddleware(), rate_limit.middleware],
+        # The zakat calculators' income nisab: shipped BAZNAS years plus those an admin added (in the database).
+        dependencies={"nisab_table": Provide(provide_nisab_table)},
         csrf_config=csrf,
         template_config=templates,
         plugins=[HTMXPlugin()],

@@ -46,6 +46,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.read": frozenset({Role.ADMIN, Role.MANAGER, Role.DPS, Role.ACCOUNTANT}),
     "self.read": frozenset({Role.MEMBER}),
     "region.read": frozenset({Role.SUPERVISOR}),
+    "maal.collect": frozenset({Role.ADMIN, Role.MANAGER, Role.ACCOUNTANT, Role.TELLER}),
+    "maal.distribute": frozenset({Role.ADMIN, Role.MANAGER, Role.ACCOUNTANT}),
+    "maal.approve": frozenset({Role.ADMIN, Role.MANAGER}),
+    "zakat.nisab": frozenset({Role.ADMIN}),
 }
 
 

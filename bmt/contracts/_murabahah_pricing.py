@@ -249,7 +249,7 @@ def quote(terms: MurabahahTerms, rounding: RoundingPolicy = R1_HALF_UP_RUPIAH) -
         margin = _fixed_margin(terms, rounding)
         amounts = level_installments(financed + margin, n, rounding)
         check_schedulable(amounts, [ZERO] * n)
-        rate = implied_monthly_rate(financed, [EXACT.divide(financed + margin, n)] * n)
+        rate = ZERO if margin == 0 else implied_monthly_rate(financed, [EXACT.divide(financed + margin, n)] * n)
         if terms.recognition is Recognition.ANNUITY:
             margins = annuity_split(financed, amounts, margin, rate, rounding)
     if terms.recognition is Recognition.PROPORTIONAL:

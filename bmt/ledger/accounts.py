@@ -97,6 +97,8 @@ STANDARD_CHART: tuple[AccountSpec, ...] = (
     AccountSpec("1302", "Akumulasi penyusutan aset tetap", CA, key="accumulated_depreciation"),
     AccountSpec("1401", "Rekening sementara (suspense)", A, key="suspense"),
     AccountSpec("1402", "Aset lain-lain", A, key="other_assets"),
+    AccountSpec("1491", "Persediaan barang unit ritel", A, key="retail_inventory"),
+    AccountSpec("1492", "Piutang penjualan unit ritel", A, key="retail_receivable"),
     # 2 Kewajiban
     AccountSpec("2101", "Tabungan wadiah", L, key="wadiah_savings"),
     AccountSpec("2102", "Utang bagi hasil deposito", L, key="deposit_profit_payable"),
@@ -110,6 +112,7 @@ STANDARD_CHART: tuple[AccountSpec, ...] = (
     AccountSpec("2110", "Dana SHU untuk pengurus, karyawan, pendidikan, sosial", L, key="shu_funds_payable"),
     AccountSpec("2111", "Utang zakat koperasi (kepada Baitul Maal)", L, key="zakat_payable"),
     AccountSpec("2112", "Titipan dana ZIS untuk Baitul Maal", L, key="maal_payable"),
+    AccountSpec("2191", "Utang dagang unit ritel", L, key="retail_payable"),
     # 3 Dana syirkah temporer
     AccountSpec("3101", "Tabungan mudharabah", T, key="mudharabah_savings"),
     AccountSpec("3102", "Deposito mudharabah", T, key="mudharabah_deposits"),

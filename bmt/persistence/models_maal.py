@@ -118,8 +118,8 @@ class MaalDisbursement(Base):
     mustahik_id: Mapped[int | None] = mapped_column(ForeignKey("maal_mustahik.id"))
     beneficiary: Mapped[str] = mapped_column(String(200), default="")
     amount: Mapped[Decimal] = mapped_column(RupiahSen)
-    channel: Mapped[str] = mapped_column(String(12))  # maal_cash | maal_bank | savings
-    savings_account_id: Mapped[int | None] = mapped_column(ForeignKey("savings_account.id"))
+    channel: Mapped[str] = mapped_column(String(12))  # paid from: maal_cash | maal_bank
+    savings_account_id: Mapped[int | None] = mapped_column(ForeignKey("savings_account.id"))  # credited to, if any
     description: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(12), default="proposed")  # proposed | paid | rejected
     maker_id: Mapped[int] = mapped_column(BigInteger)

@@ -13,7 +13,16 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_teller_registers_a_member_and_sees_the_simpanan_pokok_in_the_trial_balance(live_server, browser) -> None:
-    base, world = live_server
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import make_world, run
+
+    base, shared = live_server
+    # A cooperative of its own: other browser tests register members on the same server. Made in a thread,
+    # because Playwright's sync API keeps an event loop running in this one.
+    url = shared.engine.url.render_as_string(hide_password=False)
+    with ThreadPoolExecutor(1) as pool:
+        world = pool.submit(lambda: run(make_world(url))).result()
     import httpx
 
     from tests.conftest import PASSWORD

@@ -24,6 +24,8 @@ class HomePages(Controller):
         actor: Actor | None = request.scope.get("user")
         if actor is None:
             return Redirect("/login")
+        if actor.role in ("member", "supervisor"):
+            return Redirect("/saya" if actor.role == "member" else "/dinas")
         if actor.cooperative_id is None:
             return page(request, "home.html", stats=None)
         coop = actor.coop
