@@ -252,6 +252,12 @@ def test_a_late_entry_in_the_month_makes_the_approved_run_stale(ex: ExampleB) ->
     assert fresh.income == Decimal(17_234_567) and fresh.status == "draft"
 
 
+def test_an_entry_on_accounts_the_run_does_not_read_leaves_it_valid(ex: ExampleB) -> None:
+    r = _compute(ex.w)
+    run(_post(ex.w, JUNE30, Posting.debit("ppap_expense", M), Posting.credit("ppap", M)))  # a day close's allowance
+    assert _approve_and_post(ex, r).status == "posted"
+
+
 def test_the_period_lock_is_respected_at_posting(ex: ExampleB) -> None:
     r = _compute(ex.w)
     _act(ex.w, pd.approve, "manager2", r.id)
@@ -607,3 +613,22 @@ def test_the_month_read_from_running_balances_gives_each_accounts_exact_adb(book
             balance += sum(m for md, m in moves if md == d)
             total += balance
         assert got.get(a, 0) == total
+
+
+def test_the_member_portal_gets_plain_lines_explaining_a_posted_credit(ex: ExampleB) -> None:
+    async def setup() -> None:
+        async with ex.w.factory() as uow:
+            (await uow.session.get(SavingsAccount, ex.acc["D12-Z"])).profit_to_account_id = ex.acc["TM-A"]
+
+    run(setup())
+    r = _approve_and_post(ex, _compute(ex.w))
+    [entry_id] = json.loads(r.entry_ids_json)
+
+    async def explain(account: str) -> list[str]:
+        async with ex.w.factory() as uow:
+            return await pd.explain_share(uow, ex.w.actor("teller"), entry_id, ex.acc[account])
+
+    tm_b = run(explain("TM-B"))
+    assert "92.000.000,00" in tm_b[0] and "448.074,0492" in tm_b[-1] and "Rp448.074" in tm_b[-1]
+    tm_a = run(explain("TM-A"))  # its own share and the deposito's, credited to it
+    assert len(tm_a) == 6 and any(f"deposito #{ex.acc['D12-Z']}" in line for line in tm_a) and any("Rp1.339.351" in line for line in tm_a)
