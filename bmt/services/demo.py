@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bmt.dates import Period, add_months
 from bmt.errors import DomainError
 from bmt.persistence.models import Cooperative, Member, User
-from bmt.services import members, platform, savings
+from bmt.services import demo_financing, members, platform, savings
 from bmt.services.auth import actor_of
 from bmt.services.uow import SYSTEM, UnitOfWorkFactory
 
@@ -84,6 +84,7 @@ async def seed(factory: UnitOfWorkFactory, today: date, *, members_count: int = 
                 await members.pay_simpanan_wajib(uow, staff, m.id, month)
             month = month.next()
     await _seed_savings(factory, staff, today, rng)
+    await demo_financing.seed_financing(factory, today, rng)
     async with factory() as uow:
         await platform.create_user(uow, SYSTEM, platform.NewUser("anggota1", "Anggota Demo", "member", DEMO_PASSWORD, coop_id, member_id=first_member_id))
     logins = [("admin", DEMO_PASSWORD, "admin (platform)"), ("dinas.jabar", DEMO_PASSWORD, "supervisor"), ("anggota1", DEMO_PASSWORD, "member")]
