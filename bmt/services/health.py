@@ -241,7 +241,7 @@ def trend_svg(history: list[HealthAssessment], bands: tuple[scoring.Band, ...], 
     w, h = width - pad_l - pad_r, height - pad_t - pad_b
 
     def y(score: Decimal) -> str:
-        return f"{pad_t + h - float(score) * h / 100:.1f}"  # float only for drawing coordinates
+        return f"{pad_t + h - float(score) * h / 100:.1f}"  # float-ok: drawing coordinates only
 
     def x(i: int) -> str:
         return f"{pad_l + (w * i / max(len(pts) - 1, 1) if len(pts) > 1 else w / 2):.1f}"
@@ -256,7 +256,7 @@ def trend_svg(history: list[HealthAssessment], bands: tuple[scoring.Band, ...], 
     for i, a in enumerate(pts):
         parts.append(f'<circle cx="{x(i)}" cy="{y(score_of(a))}" r="3" fill="#0a6e4f"><title>{a.period_end.isoformat()}: {score_of(a)}</title></circle>')
         parts.append(f'<text x="{x(i)}" y="{height - 8}" font-size="10" text-anchor="middle">{a.period_end.strftime("%m/%Y")}</text>')
-        parts.append(f'<text x="{x(i)}" y="{float(y(score_of(a))) - 6:.1f}" font-size="10" text-anchor="middle">{score_of(a)}</text>')
+        parts.append(f'<text x="{x(i)}" y="{float(y(score_of(a))) - 6:.1f}" font-size="10" text-anchor="middle">{score_of(a)}</text>')  # float-ok: drawing coordinates
     parts.append("</svg>")
     return "".join(parts)
 

@@ -149,7 +149,7 @@ def trend_svg(points: list[TrendPoint], width: int = 640, height: int = 200) -> 
 
     def xy(i: int, v: Decimal) -> tuple[float, float]:
         x = pad + (width - 2 * pad) * (i / max(n - 1, 1))
-        y = height - pad - (height - 2 * pad) * float(v / top)
+        y = height - pad - (height - 2 * pad) * float(v / top)  # float-ok: SVG drawing coordinates, not money
         return round(x, 1), round(y, 1)
 
     coords = [xy(i, pt.npf_gross) for i, pt in enumerate(points)]
