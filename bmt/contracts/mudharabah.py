@@ -511,6 +511,30 @@ def share_accrual_entry(
     )
 
 
+def receipt_entry(
+    value_date: date, amount: Decimal, outstanding: Decimal, *, akad: str, receivable: str, description: str,
+    refusal: str, ref: str, event: str,
+) -> JournalEntry:
+    """Cash received against a receivable of a profit-and-loss-sharing akad: Dr kas / Cr the receivable.
+
+    Shared by the mudharabah and musyarakah share receipts and the mudharib's due receivable.
+
+    Raises:
+        InvalidInput: if more is paid than the receivable holds (``refusal`` says which).
+    """
+    amount = require_amount(amount, "amount")
+    if amount > outstanding:
+        raise InvalidInput(refusal, field="amount")
+    sub = f"{akad}:{ref}" if ref else None
+    return entry(
+        value_date,
+        description,
+        Posting.debit("cash", amount),
+        Posting.credit(receivable, amount, sub),
+        source=f"{akad}:{ref}:{event}" if ref else f"{akad}:{event}",
+    )
+
+
 def share_receipt_entry(
     value_date: date, amount: Decimal, outstanding: Decimal, *, ref: str = ""
 ) -> JournalEntry:
@@ -519,18 +543,13 @@ def share_receipt_entry(
     Raises:
         InvalidInput: if the payment exceeds the share still receivable.
     """
-    amount = require_amount(amount, "amount")
-    if amount > outstanding:
-        raise InvalidInput(
-            "pembayaran melebihi piutang bagi hasil / payment exceeds the share receivable", field="amount"
-        )
-    return entry(
-        value_date,
-        "Penerimaan bagi hasil mudharabah",
-        Posting.debit("cash", amount),
-        Posting.credit("profit_share_receivable", amount, _sub(ref)),
-        source=_src(ref, "profit-share-receipt"),
+    return receipt_entry(
+        value_date, amount, outstanding, akad="mudharabah", receivable="profit_share_receivable",
+        description="Penerimaan bagi hasil mudharabah", refusal=SHARE_REFUSAL, ref=ref, event="profit-share-receipt",
     )
+
+
+SHARE_REFUSAL = "pembayaran melebihi piutang bagi hasil / payment exceeds the share receivable"
 
 
 def loss_entry(
@@ -606,17 +625,10 @@ def due_receivable_receipt_entry(
     Raises:
         InvalidInput: if more is paid than is due.
     """
-    amount = require_amount(amount, "amount")
-    if amount > outstanding:
-        raise InvalidInput(
-            "pembayaran melebihi piutang jatuh tempo / payment exceeds the amount due", field="amount"
-        )
-    return entry(
-        value_date,
-        "Penerimaan piutang mudharabah jatuh tempo",
-        Posting.debit("cash", amount),
-        Posting.credit("mudharabah_due_receivable", amount, _sub(ref)),
-        source=_src(ref, "due-receipt"),
+    return receipt_entry(
+        value_date, amount, outstanding, akad="mudharabah", receivable="mudharabah_due_receivable",
+        description="Penerimaan piutang mudharabah jatuh tempo",
+        refusal="pembayaran melebihi piutang jatuh tempo / payment exceeds the amount due", ref=ref, event="due-receipt",
     )
 
 

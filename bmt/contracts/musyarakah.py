@@ -33,7 +33,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from bmt.contracts.common import ContractKind, Installment, Schedule
 from bmt.contracts.mudharabah import (
     PROFIT_BASES,
+    SHARE_REFUSAL,
     RealisationReport,
+    receipt_entry,
     refuse_fixed_return,
     require_amount,
     require_nisbah,
@@ -272,17 +274,9 @@ def musyarakah_share_receipt_entry(
     Raises:
         InvalidInput: if the payment exceeds the share receivable.
     """
-    amount = require_amount(amount, "amount")
-    if amount > outstanding:
-        raise InvalidInput(
-            "pembayaran melebihi piutang bagi hasil / payment exceeds the share receivable", field="amount"
-        )
-    return entry(
-        value_date,
-        "Penerimaan bagi hasil musyarakah",
-        Posting.debit("cash", amount),
-        Posting.credit("profit_share_receivable", amount, _msub(ref)),
-        source=_msrc(ref, "profit-share-receipt"),
+    return receipt_entry(
+        value_date, amount, outstanding, akad="musyarakah", receivable="profit_share_receivable",
+        description="Penerimaan bagi hasil musyarakah", refusal=SHARE_REFUSAL, ref=ref, event="profit-share-receipt",
     )
 
 
