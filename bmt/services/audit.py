@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, select, update
 
+from bmt.persistence import hot
 from bmt.persistence.models import AuditEvent, AuditHead
 from bmt.services.uow import Actor, UnitOfWork
 
@@ -49,31 +50,46 @@ def _payload_json(payload: dict[str, Any]) -> str:
 async def record(uow: UnitOfWork, actor: Actor, action: str, object_ref: str, payload: dict[str, Any] | None = None, *, cooperative_id: int | None = None) -> None:
     """Append one audit event to the acting user's chain, tagged with the cooperative it concerns."""
     chain = actor.user_id or 0
-    coop = cooperative_id if cooperative_id is not None else actor.cooperative_id
     s = uow.session
-    head = (await s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.chain_id == chain).with_for_update())).first()
+    head = await hot.one(s, _HEAD, {"chain": chain})
     if head is None:
-        await s.execute(insert(AuditHead), [{"chain_id": chain, "seq": 0, "hash": GENESIS}])
+        await start_chain(uow, chain)
         head = (0, GENESIS)
-    prev_seq, prev_hash = head
+    row = event_row(uow, actor, head[0], head[1], action, object_ref, payload, cooperative_id=cooperative_id)
+    if uow.dialect == "postgresql":
+        # One round trip: move the head and append the event in a single statement.
+        await hot.rows(s, PG_APPEND, row)
+        return
+    await s.execute(insert(AuditEvent), [row])
+    await s.execute(update(AuditHead).where(AuditHead.chain_id == chain).values(seq=row["seq"], hash=row["hash"]))
+
+
+async def start_chain(uow: UnitOfWork, chain: int) -> None:
+    """Create a user's chain head (their first audited write)."""
+    await uow.session.execute(insert(AuditHead), [{"chain_id": chain, "seq": 0, "hash": GENESIS}])
+
+
+def event_row(uow: UnitOfWork, actor: Actor, prev_seq: int, prev_hash: str, action: str, object_ref: str, payload: dict[str, Any] | None, *, cooperative_id: int | None = None) -> dict[str, Any]:
+    """The next event of the actor's chain after (prev_seq, prev_hash), with its HMAC. The caller holds the
+    head's row lock and writes the row and the new head in the same transaction (``record`` does both; the
+    ledger folds them into its posting statement on PostgreSQL)."""
+    chain = actor.user_id or 0
+    coop = cooperative_id if cooperative_id is not None else actor.cooperative_id
     at = uow.now()
     seq = prev_seq + 1
     pj = _payload_json(payload or {})
     digest = _mac(uow.audit_key, _canonical(chain, coop, seq, at, actor.username, action, object_ref, pj, prev_hash))
-    row = {"chain_id": chain, "cooperative_id": coop, "seq": seq, "at": at, "actor": actor.username, "action": action, "object_ref": object_ref, "payload_json": pj, "prev_hash": prev_hash, "hash": digest}
-    if uow.dialect == "postgresql":
-        # One round trip: move the head and append the event in a single statement.
-        await s.execute(_PG_APPEND, row)
-        return
-    await s.execute(insert(AuditEvent), [row])
-    await s.execute(update(AuditHead).where(AuditHead.chain_id == chain).values(seq=seq, hash=digest))
+    return {"chain_id": chain, "cooperative_id": coop, "seq": seq, "at": at, "actor": actor.username, "action": action, "object_ref": object_ref, "payload_json": pj, "prev_hash": prev_hash, "hash": digest}
 
 
-_PG_APPEND = text(
-    "WITH head AS (UPDATE audit_head SET seq = :seq, hash = :hash WHERE chain_id = :chain_id) "
+_HEAD = hot.Sql("SELECT seq, hash FROM audit_head WHERE chain_id = :chain {lock}")
+# The head and the event in one statement. Public: the ledger appends it to its own posting statement.
+PG_APPEND_HEAD = "UPDATE audit_head SET seq = :seq, hash = :hash WHERE chain_id = :chain_id"
+PG_APPEND_EVENT = (
     "INSERT INTO audit_event (chain_id, cooperative_id, seq, at, actor, action, object_ref, payload_json, prev_hash, hash) "
     "VALUES (:chain_id, :cooperative_id, :seq, :at, :actor, :action, :object_ref, :payload_json, :prev_hash, :hash)"
 )
+PG_APPEND = hot.Sql(f"WITH head AS ({PG_APPEND_HEAD}) {PG_APPEND_EVENT}")
 
 
 @dataclass(frozen=True, slots=True)

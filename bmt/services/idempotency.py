@@ -11,10 +11,10 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import DateTime
 
 from bmt.errors import Conflict, InvalidInput
-from bmt.persistence.models import IdempotencyRecord
+from bmt.persistence import hot
 from bmt.services.uow import UnitOfWork
 
 MAX_KEY = 120
@@ -31,24 +31,31 @@ async def previous(uow: UnitOfWork, cooperative_id: int, key: str | None, operat
     if len(key) > MAX_KEY:
         raise InvalidInput(f"idempotency key paling panjang {MAX_KEY} karakter / key too long")
     digest = request_hash(operation, payload)
-    # Lock (or wait for) the row so a concurrent retry sees the committed answer, never half of it.
-    row = (
-        await uow.session.execute(
-            select(IdempotencyRecord).where(IdempotencyRecord.cooperative_id == cooperative_id, IdempotencyRecord.key == key).with_for_update()
-        )
-    ).scalar_one_or_none()
-    if row is None:
-        uow.session.add(IdempotencyRecord(cooperative_id=cooperative_id, key=key, operation=operation, request_hash=digest, response_json="", created_at=uow.now()))
-        await uow.session.flush()
+    params = {"coop": cooperative_id, "key": key}
+    # Claim the key; on PostgreSQL a concurrent claim of the same key waits here until the first transaction
+    # ends, then finds its committed answer (or, if it rolled back, claims the key itself).
+    if await hot.one(uow.session, _CLAIM, {**params, "operation": operation, "digest": digest, "at": uow.now()}) is not None:
         return None
-    if row.operation != operation or row.request_hash != digest:
+    row = await hot.one(uow.session, _FIND, params)
+    if row is None:  # the other claim rolled back between our two statements: ours now
+        return await previous(uow, cooperative_id, key, operation, payload)
+    stored_operation, stored_digest, response_json = row
+    if stored_operation != operation or stored_digest != digest:
         raise Conflict("idempotency key sudah dipakai untuk permintaan lain / key reused for a different request")
-    return json.loads(row.response_json) if row.response_json else None
+    return json.loads(response_json) if response_json else None
 
 
 async def remember(uow: UnitOfWork, cooperative_id: int, key: str | None, response: dict[str, Any]) -> None:
     """Store the answer for ``key`` (same transaction as the posting)."""
     if not key:
         return
-    row = (await uow.session.execute(select(IdempotencyRecord).where(IdempotencyRecord.cooperative_id == cooperative_id, IdempotencyRecord.key == key))).scalar_one()
-    row.response_json = json.dumps(response, default=str)
+    await hot.rows(uow.session, _REMEMBER, {"coop": cooperative_id, "key": key, "response": json.dumps(response, default=str)})
+
+
+_CLAIM = hot.Sql(
+    "INSERT INTO idempotency_record (cooperative_id, key, operation, request_hash, response_json, created_at) "
+    "VALUES (:coop, :key, :operation, :digest, '', :at) ON CONFLICT DO NOTHING RETURNING 1",
+    types={"at": DateTime(timezone=True)},
+)
+_FIND = hot.Sql("SELECT operation, request_hash, response_json FROM idempotency_record WHERE cooperative_id = :coop AND key = :key {lock}")
+_REMEMBER = hot.Sql("UPDATE idempotency_record SET response_json = :response WHERE cooperative_id = :coop AND key = :key")

@@ -19,7 +19,8 @@ from bmt.errors import Conflict, InvalidInput, NotFound, PeriodClosed
 from bmt.ledger import AccountType, JournalEntry, check_balanced, reverse
 from bmt.ledger.checks import TrialBalanceRow, trial_balance
 from bmt.ledger.entries import Posting
-from bmt.money import ZERO, from_sen
+from bmt.money import ZERO, from_sen, to_sen
+from bmt.persistence import hot
 from bmt.persistence.models import GlAccount, LedgerLock
 from bmt.persistence.models import JournalEntry as EntryRow
 from bmt.persistence.models import JournalLine as LineRow
@@ -103,22 +104,26 @@ async def post(
         if ref.book != je.book:
             raise InvalidInput(f"akun {ref.code} bukan milik buku {je.book} / account {ref.code} belongs to the {ref.book} book")
         resolved.append((ref, p))
-    # Core statements, not ORM flushes: a posting is on every teller's hot path. A closed period is refused by
-    # the database's trigger on this insert (one statement fewer than asking first), reported as PeriodClosed.
+    header = {
+        "cooperative_id": coop,
+        "branch_id": branch_id if branch_id is not None else actor.branch_id,
+        "book": je.book,
+        "value_date": je.value_date,
+        "posted_at": uow.now(),
+        "description": je.description[:500],
+        "source": je.source[:120],
+        "idempotency_key": idempotency_key,
+        "maker_id": actor.user_id or None,
+        "checker_id": checker_id,
+        "reverses_id": je.reverses,
+    }
+    audit_payload = {"book": je.book, "value_date": je.value_date.isoformat(), "total": str(je.total), "source": je.source} if audit_event else None
+    # A closed period is refused by the database's trigger on the header insert (one statement fewer than
+    # asking first), reported as PeriodClosed.
     try:
-        entry_id = await _insert_header(uow, {
-                "cooperative_id": coop,
-                "branch_id": branch_id if branch_id is not None else actor.branch_id,
-                "book": je.book,
-                "value_date": je.value_date,
-                "posted_at": uow.now(),
-                "description": je.description[:500],
-                "source": je.source[:120],
-                "idempotency_key": idempotency_key,
-                "maker_id": actor.user_id or None,
-                "checker_id": checker_id,
-                "reverses_id": je.reverses,
-            })
+        if uow.dialect == "postgresql":
+            return await _post_pg(uow, actor, header, resolved, audit_payload)
+        entry_id = await _insert_header(uow, header)
     except DBAPIError as exc:
         if "period closed" not in str(exc):
             raise
@@ -130,8 +135,51 @@ async def post(
             for ref, p in resolved
         ],
     )
-    if audit_event:
-        await audit.record(uow, actor, "journal.post", f"journal_entry:{entry_id}", {"book": je.book, "value_date": je.value_date.isoformat(), "total": str(je.total), "source": je.source}, cooperative_id=coop)
+    if audit_payload is not None:
+        await audit.record(uow, actor, "journal.post", f"journal_entry:{entry_id}", audit_payload, cooperative_id=coop)
+    return entry_id
+
+
+# PostgreSQL: a posting is two statements. The first locks the actor's audit chain and draws the entry's id
+# from its sequence (the audit event names the entry, and its hash is computed here, outside the database,
+# with a key the database never sees); the second writes the header, the lines (in order) and the audit event
+# and moves the chain's head. The lines' foreign key and the deferred balance trigger check as ever.
+_PG_RESERVE = hot.Sql("SELECT seq, hash, nextval('journal_entry_id_seq') FROM audit_head WHERE chain_id = :chain FOR UPDATE")
+_PG_NEXT_ID = hot.Sql("SELECT nextval('journal_entry_id_seq')")
+_PG_ENTRY = (
+    "INSERT INTO journal_entry (id, cooperative_id, branch_id, book, value_date, posted_at, description, source, idempotency_key, maker_id, checker_id, reverses_id) "
+    "VALUES (:id, :cooperative_id, :branch_id, :book, :value_date, :posted_at, :description, :source, :idempotency_key, :maker_id, :checker_id, :reverses_id)"
+)
+_PG_LINES = (
+    "INSERT INTO journal_line (entry_id, cooperative_id, account_id, value_date, amount_sen, subledger, memo) "
+    "SELECT :id, :cooperative_id, u.a, :value_date, u.s, u.sl, u.m "
+    "FROM unnest(CAST(:l_accounts AS BIGINT[]), CAST(:l_amounts AS BIGINT[]), CAST(:l_subs AS VARCHAR[]), CAST(:l_memos AS VARCHAR[])) WITH ORDINALITY AS u(a, s, sl, m, n) "
+    "ORDER BY u.n"
+)
+_PG_POST = hot.Sql(f"WITH e AS ({_PG_ENTRY}), l AS ({_PG_LINES}), head AS ({audit.PG_APPEND_HEAD}) {audit.PG_APPEND_EVENT}")
+_PG_POST_SILENT = hot.Sql(f"WITH e AS ({_PG_ENTRY}) {_PG_LINES}")
+
+
+async def _post_pg(uow: UnitOfWork, actor: Actor, header: dict, resolved: list, audit_payload: dict | None) -> int:
+    s = uow.session
+    params = dict(header)
+    params["l_accounts"] = [ref.id for ref, _ in resolved]
+    params["l_amounts"] = [to_sen(p.amount) for _, p in resolved]
+    params["l_subs"] = [p.subledger for _, p in resolved]
+    params["l_memos"] = [p.memo for _, p in resolved]
+    if audit_payload is None:
+        params["id"] = (await hot.one(s, _PG_NEXT_ID, {}))[0]
+        await hot.rows(s, _PG_POST_SILENT, params)
+        return params["id"]
+    chain = actor.user_id or 0
+    head = await hot.one(s, _PG_RESERVE, {"chain": chain})
+    if head is None:
+        await audit.start_chain(uow, chain)
+        head = await hot.one(s, _PG_RESERVE, {"chain": chain})
+    seq, prev_hash, entry_id = head
+    params["id"] = entry_id
+    params.update(audit.event_row(uow, actor, seq, prev_hash, "journal.post", f"journal_entry:{entry_id}", audit_payload, cooperative_id=header["cooperative_id"]))
+    await hot.rows(s, _PG_POST, params)
     return entry_id
 
 
