@@ -19,11 +19,15 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, Date, case, cast, func, literal, select, type_coerce
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from bmt.dates import add_months
 from bmt.errors import Conflict, InsufficientBalance, InvalidInput, NotFound, PermissionDenied
+from bmt.ledger import JournalEntry as JournalEntryDraft
 from bmt.ledger import Posting, entry
-from bmt.money import ZERO, from_sen, money_str, rupiah
+from bmt.money import ZERO, from_sen, money_str, rupiah, to_sen
+from bmt.persistence import hot
 from bmt.persistence.models import (
     JournalEntry,
     JournalLine,
@@ -132,6 +136,7 @@ async def _lock_accounts(uow: UnitOfWork, actor: Actor, *ids: int) -> dict[int, 
         .where(SavingsAccount.id.in_(unique), SavingsAccount.cooperative_id == actor.coop)
         .order_by(SavingsAccount.id)
         .with_for_update(of=SavingsAccount)
+        .execution_options(populate_existing=True)  # a lock always reads the row as it is now
     )
     found = {a.id: a for a, _ in (await uow.session.execute(q)).all()}
     if len(found) != len(unique):
@@ -171,7 +176,7 @@ def _check_usable(a: SavingsAccount, *, for_debit: bool) -> None:
         raise Conflict(f"rekening {a.account_no} dorman; minta manajer mengaktifkan kembali / account is dormant: a manager must reactivate it")
 
 
-def _result(kind: str, account: SavingsAccount, entry_id: int | None, amount: Decimal, **extra: Any) -> dict[str, Any]:
+def _result(kind: str, account: SavingsAccount | _Moved, entry_id: int | None, amount: Decimal, **extra: Any) -> dict[str, Any]:
     return {"operation": kind, "account_id": account.id, "account_no": account.account_no, "amount": money_str(amount), "balance": money_str(account.balance), "entry_id": entry_id, **extra}
 
 
@@ -241,21 +246,81 @@ async def deposit(uow: UnitOfWork, actor: Actor, account_id: int, amount: Decima
     amount = teller.require_positive(amount)
     if (prev := await idempotency.previous(uow, actor.coop, idempotency_key, "savings.deposit", {"account": account_id, "amount": str(amount)})) is not None:
         return prev
-    cash_key, cash_sub = await teller.cash_leg(uow, actor)
-    acc = (await _lock_accounts(uow, actor, account_id))[account_id]
-    prod = await _product(uow, actor.coop, acc.product_id)
-    if prod.kind == "deposito":
-        raise Conflict("deposito tidak menerima setoran tambahan / a deposit takes no top-ups")
-    _check_usable(acc, for_debit=False)
     today = uow.business_date()
-    acc.balance += amount
-    acc.last_activity_on = today
-    if acc.status == "dormant":
-        acc.status = "active"  # a deposit by the member shows the account is alive again
-    eid = await ledger.post(uow, actor, entry(today, f"Setoran tunai {acc.account_no}{' — ' + memo if memo else ''}", Posting.debit(cash_key, amount, subledger=cash_sub), Posting.credit(CONTROL[prod.kind], amount, subledger=sub(acc.id)), source=f"savings:{acc.id}:deposit"), idempotency_key=idempotency_key)
+    if (moved := await _move_fast(uow, actor, _DEPOSIT_FAST, account_id, amount, today)) is not None:
+        acc, kind, cash_key, cash_sub = moved
+    else:
+        # Something stands in the way (or the account is not ours): the full checks say what, or go ahead.
+        cash_key, cash_sub = await teller.cash_leg(uow, actor)
+        acc = (await _lock_accounts(uow, actor, account_id))[account_id]
+        prod = await _product(uow, actor.coop, acc.product_id)
+        if prod.kind == "deposito":
+            raise Conflict("deposito tidak menerima setoran tambahan / a deposit takes no top-ups")
+        _check_usable(acc, for_debit=False)
+        acc.balance += amount
+        acc.last_activity_on = today
+        if acc.status == "dormant":
+            acc.status = "active"  # a deposit by the member shows the account is alive again
+        kind = prod.kind
+    eid = await ledger.post(uow, actor, entry(today, f"Setoran tunai {acc.account_no}{' — ' + memo if memo else ''}", Posting.debit(cash_key, amount, subledger=cash_sub), Posting.credit(CONTROL[kind], amount, subledger=sub(acc.id)), source=f"savings:{acc.id}:deposit"), idempotency_key=idempotency_key)
     result = _result("deposit", acc, eid, amount)
     await idempotency.remember(uow, actor.coop, idempotency_key, result)
     return result
+
+
+@dataclass(slots=True)
+class _Moved:
+    """What a fast deposit or withdrawal returns of the account (the fields ``_result`` reads)."""
+
+    id: int
+    account_no: str
+    balance: Decimal
+
+
+# The teller's hot path: one UPDATE … RETURNING that moves the balance only when every rule of the operation
+# holds (the row is locked by the UPDATE itself). When it moves nothing, the caller runs the full checks,
+# which raise the precise refusal or create the approval request; the WHERE clauses mirror _check_usable,
+# _check_funds, the approval threshold and teller.cash_leg and must stay in step with them.
+_DRAWER = "SELECT d.id FROM teller_drawer d WHERE d.cooperative_id = :coop AND d.teller_id = :user AND d.status = 'open' AND d.business_date = :today"
+_RETURNING = f"RETURNING balance, account_no, (SELECT p.kind FROM savings_product p WHERE p.id = savings_account.product_id), ({_DRAWER})"
+_DEPOSIT_FAST = hot.Sql(
+    "UPDATE savings_account SET balance = balance + :amount, last_activity_on = :today, status = 'active' "
+    "WHERE id = :id AND cooperative_id = :coop AND status IN ('active', 'dormant') "
+    "AND EXISTS (SELECT 1 FROM savings_product p WHERE p.id = savings_account.product_id AND p.kind <> 'deposito') "
+    f"AND (:needs_drawer = 0 OR EXISTS ({_DRAWER})) {_RETURNING}",
+    types={"today": Date()},
+)
+_WITHDRAW_FAST = hot.Sql(
+    "UPDATE savings_account SET balance = balance - :amount, last_activity_on = :today "
+    "WHERE id = :id AND cooperative_id = :coop AND status = 'active' "
+    "AND EXISTS (SELECT 1 FROM savings_product p WHERE p.id = savings_account.product_id AND p.kind <> 'deposito' "
+    "AND savings_account.balance - :amount >= p.min_balance AND :amount <= p.approval_threshold) "
+    f"AND (:needs_drawer = 0 OR EXISTS ({_DRAWER})) {_RETURNING}",
+    types={"today": Date()},
+)
+
+
+async def _move_fast(uow: UnitOfWork, actor: Actor, sql: hot.Sql, account_id: int, amount: Decimal, today: date) -> tuple[_Moved, str, str, str | None] | None:
+    """Run a fast deposit or withdrawal; None when the full path must decide."""
+    if actor.is_member:
+        return None
+    session = uow.session
+    if session.dirty:  # the ORM holds changes of this unit of work: write them first, the UPDATE builds on them
+        await session.flush()
+    params = {"amount": to_sen(amount), "today": today, "id": account_id, "coop": actor.coop, "user": actor.user_id, "needs_drawer": 1 if actor.role == "teller" else 0}
+    row = await hot.one(session, sql, params)
+    if row is None:
+        return None
+    balance, account_no, kind, drawer = row
+    moved = _Moved(account_id, account_no, from_sen(int(balance)))
+    # An ORM copy of the account loaded earlier in this unit of work learns the new state (not as a change).
+    if (loaded := session.sync_session.identity_map.get(identity_key(SavingsAccount, account_id))) is not None:
+        set_committed_value(loaded, "balance", moved.balance)
+        set_committed_value(loaded, "last_activity_on", today)
+        if sql is _DEPOSIT_FAST:
+            set_committed_value(loaded, "status", "active")
+    cash_key, cash_sub = ("teller_cash", f"drawer:{drawer}") if drawer is not None else ("cash", None)
+    return moved, kind, cash_key, cash_sub
 
 
 async def withdraw(uow: UnitOfWork, actor: Actor, account_id: int, amount: Decimal, *, idempotency_key: str | None = None) -> dict[str, Any]:
@@ -264,6 +329,13 @@ async def withdraw(uow: UnitOfWork, actor: Actor, account_id: int, amount: Decim
     amount = teller.require_positive(amount)
     if (prev := await idempotency.previous(uow, actor.coop, idempotency_key, "savings.withdraw", {"account": account_id, "amount": str(amount)})) is not None:
         return prev
+    today = uow.business_date()
+    if (moved := await _move_fast(uow, actor, _WITHDRAW_FAST, account_id, amount, today)) is not None:
+        acc, kind, cash_key, cash_sub = moved
+        eid = await ledger.post(uow, actor, _withdrawal_entry(today, acc, kind, amount, cash_key, cash_sub), idempotency_key=idempotency_key)
+        result = _result("withdraw", acc, eid, amount, status="posted")
+        await idempotency.remember(uow, actor.coop, idempotency_key, result)
+        return result
     cash_key, cash_sub = await teller.cash_leg(uow, actor)
     acc = (await _lock_accounts(uow, actor, account_id))[account_id]
     prod = await _product(uow, actor.coop, acc.product_id)
@@ -297,7 +369,11 @@ async def _post_withdrawal(uow: UnitOfWork, actor: Actor, acc: SavingsAccount, p
     today = uow.business_date()
     acc.balance -= amount
     acc.last_activity_on = today
-    return await ledger.post(uow, actor, entry(today, f"Penarikan tunai {acc.account_no}", Posting.debit(CONTROL[prod.kind], amount, subledger=sub(acc.id)), Posting.credit(cash_key, amount, subledger=cash_sub), source=f"savings:{acc.id}:withdraw"), idempotency_key=key, checker_id=checker_id)
+    return await ledger.post(uow, actor, _withdrawal_entry(today, acc, prod.kind, amount, cash_key, cash_sub), idempotency_key=key, checker_id=checker_id)
+
+
+def _withdrawal_entry(today: date, acc: SavingsAccount | _Moved, kind: str, amount: Decimal, cash_key: str, cash_sub: str | None) -> JournalEntryDraft:
+    return entry(today, f"Penarikan tunai {acc.account_no}", Posting.debit(CONTROL[kind], amount, subledger=sub(acc.id)), Posting.credit(cash_key, amount, subledger=cash_sub), source=f"savings:{acc.id}:withdraw")
 
 
 async def approve_withdrawal(uow: UnitOfWork, actor: Actor, request_id: int) -> dict[str, Any]:
