@@ -40,5 +40,10 @@ lint: venv
 	$(BIN)/lint-imports
 	$(BIN)/ruff check bmt tests benchmarks
 
+# The teller benchmark needs wrk (Debian) to drive HTTP; the others need only PostgreSQL.
+bench: venv
+	@bash scripts/ensure-debs.sh wrk
+	$(BIN)/python benchmarks/bench_teller.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache bmt.sqlite3*

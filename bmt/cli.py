@@ -80,15 +80,22 @@ def demo(if_empty: bool, members_count: int) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
-@click.option("--workers", default=1, show_default=True)
+@click.option("--workers", default=1, show_default=True, help="worker processes (one per core on PostgreSQL; SQLite gains little from more than one)")
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the web app and the API."""
-    import uvicorn
+    """Serve the web app and the API (Granian, uvloop)."""
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+    from granian.log import LogLevels
 
     settings = Settings.from_env()
     print_logins(settings.var_dir)
     click.echo(f"bmt is serving on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
-    uvicorn.run("bmt.api.asgi:app", host=host, port=port, workers=workers, log_level="warning")
+    # Backpressure: a worker takes on at most as many requests as it has database connections; the rest wait
+    # in Granian's queue, not half-done in Python.
+    Granian(
+        "bmt.api.asgi:app", address=host, port=port, interface=Interfaces.ASGI, workers=workers, loop=Loops.uvloop,
+        backpressure=settings.db_pool_size, log_level=LogLevels.warning,
+    ).serve()
 
 
 @main.group()

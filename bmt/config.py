@@ -34,6 +34,10 @@ class Settings:
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     secure_cookies: bool = False
+    # Database connections each server worker keeps open (PostgreSQL). Requests beyond it wait for one rather
+    # than open and close a connection each (a new PostgreSQL backend per request is the costliest thing a
+    # teller's request could do). Workers × pool must stay under the server's max_connections (100 by default).
+    db_pool_size: int = 20
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -45,4 +49,5 @@ class Settings:
             audit_key=_secret("BMT_AUDIT_KEY", var_dir),
             var_dir=var_dir,
             secure_cookies=os.environ.get("BMT_SECURE_COOKIES", "0") == "1",
+            db_pool_size=int(os.environ.get("BMT_DB_POOL_SIZE", "20")),
         )

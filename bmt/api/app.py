@@ -41,8 +41,9 @@ from bmt.services.uow import UnitOfWorkFactory
 log = logging.getLogger("bmt")
 
 
-def _is_login_attempt(request: Request) -> bool:
-    return request.method == "POST" and request.url.path in ("/login", "/api/v1/auth/token")
+async def _is_login_attempt(request: Request) -> bool:
+    # Async on purpose: Litestar runs a plain function in a worker thread, on every request.
+    return request.method == "POST" and request.scope["path"] in ("/login", "/api/v1/auth/token")
 
 
 def _is_page(request: Request) -> bool:
@@ -84,7 +85,7 @@ def internal_handler(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings | None = None, *, today: date | None = None, debug: bool = False) -> Litestar:
     """Build the app. ``today`` pins the business date (tests, demo); otherwise the clock's date is used."""
     settings = settings or Settings.from_env()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **({} if settings.database_url.startswith("sqlite") else {"pool_size": settings.db_pool_size, "max_overflow": 0, "pool_timeout": 30}))
     uow = UnitOfWorkFactory(make_sessionmaker(engine), settings.audit_key, today)
 
     @asynccontextmanager

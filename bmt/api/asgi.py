@@ -1,4 +1,4 @@
-"""ASGI entry for servers: ``uvicorn bmt.api.asgi:app`` (or granian)."""
+"""ASGI entry for servers: ``granian --interface asgi bmt.api.asgi:app`` (what ``bmt serve`` runs) or uvicorn."""
 
 from bmt.api.app import create_app
 
