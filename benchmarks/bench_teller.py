@@ -6,13 +6,16 @@ It creates a throw-away database on the local PostgreSQL (BMT_BENCH_PG_URL, defa
 postgresql+psycopg://postgres@127.0.0.1:5432/postgres as the admin connection), migrates it, seeds one
 cooperative with tellers and savings accounts, then measures:
 
-1. raw SQL: the statements one deposit issues (account row lock, balance update, entry header, two lines,
-   audit head lock, audit event, head update), run with psycopg by 8 async connections;
+1. raw SQL: the statements one service deposit sends (claim the idempotency key, move the balance, lock the
+   audit chain and draw the entry id, write entry + lines + audit event, store the answer), their texts taken
+   from the service's modules and checked against what a service deposit was seen to send, run with psycopg
+   by 8 async connections;
 2. the service layer (bmt.services.savings.deposit) on 8 concurrent units of work (uvloop, as the server);
-3. HTTP: POST /api/v1/savings/accounts/{id}/deposit against uvicorn (2 workers, uvloop, httptools) driven by
-   wrk with 50 connections, p50/p99 latency.
+3. HTTP: POST /api/v1/savings/accounts/{id}/deposit against the server (2 workers) driven by wrk with 50
+   connections, p50/p99 latency.
 
-Deposits are spread over many accounts (as at a real counter), each teller on their own drawer.
+Every deposit carries its own idempotency key, as a teller's request does. Deposits are spread over many
+accounts (as at a real counter), each teller on their own drawer.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ os.environ.setdefault("BMT_FAST_HASH", "1")
 
 ADMIN_URL = os.environ.get("BMT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 TODAY = date.today()
-TELLERS = 8
+TELLERS = 50  # one per wrk connection: a teller serves one member at a time
 PASSWORD = "bench-password"
 
 
@@ -86,59 +89,106 @@ async def seed(url: str, accounts: int) -> dict:
         async with f() as uow:
             r = await savings.open_account(uow, users["bench.mgr"], savings.OpenAccount(m.id, prod.id, Decimal(0)))
             ids.append(r["account_id"])
+    # API tokens straight from the service: the HTTP login door allows 30 attempts a minute per address.
+    from bmt.services import auth
+
+    tokens = []
+    for i in range(TELLERS):
+        async with f() as uow:
+            tokens.append((await auth.login(uow, f"bench.t{i}", PASSWORD, kind="api"))[0])
     await engine.dispose()
-    return {"coop": coop, "users": users, "accounts": ids}
+    return {"coop": coop, "users": users, "accounts": ids, "tokens": tokens}
+
+
+def _service_sql() -> dict[str, str]:
+    """The SQL texts the service sends for one deposit, as psycopg receives them."""
+    from bmt.services import idempotency, ledger, savings
+
+    return {
+        "claim": idempotency._CLAIM._pg,
+        "move": savings._DEPOSIT_FAST._pg,
+        "reserve": ledger._PG_RESERVE._pg,
+        "post": ledger._PG_POST._pg,
+        "remember": idempotency._REMEMBER._pg,
+    }
 
 
 async def bench_raw(url: str, ctx: dict, n: int, conns: int = 8) -> float:
-    """The SQL of one deposit, issued raw through psycopg's async connections."""
+    """The statements one service deposit sends (taken from the service's own modules, and checked against what
+    the service was seen to send by ``statements_of_one_deposit``), issued raw through psycopg's async
+    connections, with only the Python needed to fill their parameters (the audit event's HMAC included)."""
+    import hmac
+    import json
+
     import psycopg
 
+    sql = _service_sql()
     dsn = url.replace("+psycopg", "")
     coop = ctx["coop"]
     async with await psycopg.AsyncConnection.connect(dsn) as c:
         cur = await c.execute("SELECT key, id FROM gl_account WHERE cooperative_id = %s AND key IN ('teller_cash', 'wadiah_savings')", (coop,))
         acc = dict(await cur.fetchall())
-        cur = await c.execute("SELECT id FROM teller_drawer WHERE cooperative_id = %s ORDER BY id LIMIT 1", (coop,))
-        drawer = (await cur.fetchone())[0]
-        # Chains written by the service's seeding must not collide with the raw run's chains: start them fresh.
-        await c.execute("UPDATE audit_head SET seq = seq + 1000000 WHERE chain_id IN (SELECT id FROM app_user WHERE username LIKE 'bench.t%%')")
-        await c.commit()
     accounts = ctx["accounts"]
     counter = iter(range(n))
-    chains = iter([ctx["users"][f"bench.t{k % TELLERS}"].user_id for k in range(conns)])
+    key = b"bench-key"
 
-    async def worker() -> None:
-        chain = next(chains)  # like the service: each teller writes their own audit chain
+    async def worker(k: int) -> None:
+        user = ctx["users"][f"bench.t{k % TELLERS}"]
         async with await psycopg.AsyncConnection.connect(dsn) as c:
             for i in counter:
                 a = accounts[i % len(accounts)]
+                now = datetime.now(UTC)
                 async with c.transaction():
-                    await c.execute("SELECT id FROM teller_drawer WHERE id = %s AND status = 'open'", (drawer,))
-                    await c.execute("SELECT balance FROM savings_account WHERE id = %s FOR UPDATE", (a,))
-                    await c.execute("SELECT closed_through FROM ledger_lock WHERE cooperative_id = %s", (coop,))
-                    cur = await c.execute(
-                        "INSERT INTO journal_entry (cooperative_id, book, value_date, posted_at, description, source) VALUES (%s, 'tamwil', %s, now(), 'raw', 'raw') RETURNING id",
-                        (coop, TODAY),
-                    )
-                    eid = (await cur.fetchone())[0]
-                    await c.execute(
-                        "INSERT INTO journal_line (entry_id, cooperative_id, account_id, value_date, amount_sen, subledger) VALUES (%s,%s,%s,%s,%s,%s), (%s,%s,%s,%s,%s,%s)",
-                        (eid, coop, acc["teller_cash"], TODAY, 100, f"drawer:{drawer}", eid, coop, acc["wadiah_savings"], TODAY, -100, f"savings:{a}"),
-                    )
-                    cur = await c.execute("SELECT seq, hash FROM audit_head WHERE chain_id = %s FOR UPDATE", (chain,))
-                    seq, prev = await cur.fetchone()
-                    h = hashlib.sha256(f"{seq}{prev}".encode()).hexdigest()
-                    await c.execute(
-                        "INSERT INTO audit_event (chain_id, cooperative_id, seq, at, actor, action, object_ref, payload_json, prev_hash, hash) VALUES (%s,%s,%s,now(),'raw','journal.post','x','{}',%s,%s)",
-                        (chain, coop, seq + 1, prev, h),
-                    )
-                    await c.execute("UPDATE audit_head SET seq = %s, hash = %s WHERE chain_id = %s", (seq + 1, h, chain))
-                    await c.execute("UPDATE savings_account SET balance = balance + 100, last_activity_on = %s WHERE id = %s", (TODAY, a))
+                    idem = {"coop": coop, "key": f"raw-{i}"}
+                    await c.execute(sql["claim"], {**idem, "operation": "savings.deposit", "digest": hashlib.sha256(str(i).encode()).hexdigest(), "at": now})
+                    cur = await c.execute(sql["move"], {"amount": 100, "today": TODAY, "id": a, "coop": coop, "user": user.user_id, "needs_drawer": 1})
+                    balance, account_no, _kind, drawer = await cur.fetchone()
+                    cur = await c.execute(sql["reserve"], {"chain": user.user_id})
+                    seq, prev, eid = await cur.fetchone()
+                    payload = json.dumps({"book": "tamwil", "total": "1"})
+                    digest = hmac.new(key, f"{seq}{prev}{eid}{payload}".encode(), hashlib.sha256).hexdigest()
+                    await c.execute(sql["post"], {
+                        "id": eid, "cooperative_id": coop, "branch_id": None, "book": "tamwil", "value_date": TODAY, "posted_at": now,
+                        "description": f"Setoran tunai {account_no}", "source": f"savings:{a}:deposit", "idempotency_key": f"raw-{i}", "maker_id": user.user_id,
+                        "checker_id": None, "reverses_id": None,
+                        "l_accounts": [acc["teller_cash"], acc["wadiah_savings"]], "l_amounts": [100, -100], "l_subs": [f"drawer:{drawer}", f"savings:{a}"], "l_memos": [None, None],
+                        "chain_id": user.user_id, "seq": seq + 1, "at": now, "actor": user.username, "action": "journal.post", "object_ref": f"journal_entry:{eid}",
+                        "payload_json": payload, "prev_hash": prev, "hash": digest,
+                    })
+                    await c.execute(sql["remember"], {**idem, "response": json.dumps({"balance": balance, "entry_id": eid})})
 
     t0 = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(conns)))
+    await asyncio.gather(*(worker(k) for k in range(conns)))
     return n / (time.perf_counter() - t0)
+
+
+async def statements_of_one_deposit(url: str, ctx: dict) -> list[str]:
+    """Every statement psycopg is asked to run for one service deposit (BEGIN and COMMIT aside)."""
+    import psycopg
+
+    from bmt.persistence.db import make_engine, make_sessionmaker
+    from bmt.services import savings
+    from bmt.services.uow import UnitOfWorkFactory
+
+    engine = make_engine(url)
+    f = UnitOfWorkFactory(make_sessionmaker(engine), "bench-key", TODAY)
+    seen: list[str] = []
+    original = psycopg.AsyncCursor.execute
+
+    async def spy(self, query, params=None, **kw):  # noqa: ANN001, ANN202
+        seen.append(query if isinstance(query, str) else query.as_string(self))
+        return await original(self, query, params, **kw)
+
+    async with f() as uow:  # a first use of the pool, outside the count
+        await savings.deposit(uow, ctx["users"]["bench.t0"], ctx["accounts"][0], Decimal(1), idempotency_key="probe-0")
+    psycopg.AsyncCursor.execute = spy
+    try:
+        async with f() as uow:
+            await savings.deposit(uow, ctx["users"]["bench.t0"], ctx["accounts"][1], Decimal(1), idempotency_key="probe-1")
+    finally:
+        psycopg.AsyncCursor.execute = original
+        await engine.dispose()
+    return seen
 
 
 async def bench_service(url: str, ctx: dict, n: int, conns: int = 8) -> float:
@@ -155,7 +205,7 @@ async def bench_service(url: str, ctx: dict, n: int, conns: int = 8) -> float:
         actor = ctx["users"][f"bench.t{k % TELLERS}"]
         for i in counter:
             async with f() as uow:
-                await savings.deposit(uow, actor, accounts[i % len(accounts)], Decimal(1))
+                await savings.deposit(uow, actor, accounts[i % len(accounts)], Decimal(1), idempotency_key=f"svc-{i}")
 
     t0 = time.perf_counter()
     await asyncio.gather(*(worker(k) for k in range(conns)))
@@ -174,12 +224,23 @@ WRK_SCRIPT = """
 local tokens = {%s}
 local accounts = {%s}
 local i = 0
+local prefix = ""
+local first = 0
+local threads = 0
+setup = function(thread)
+  thread:set("prefix", tostring(math.random(1, 1000000000)))
+  thread:set("first", threads)
+  threads = threads + 1
+end
 request = function()
   i = i + 1
-  local t = tokens[(i %% #tokens) + 1]
+  -- each of the two wrk threads takes its own half of the tellers, in turn
+  local half = math.floor(#tokens / 2)
+  local t = tokens[first * half + (i %% half) + 1]
   local a = accounts[(i %% #accounts) + 1]
   return wrk.format("POST", "/api/v1/savings/accounts/" .. a .. "/deposit",
-    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. t}, '{"amount":"1"}')
+    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. t, ["Idempotency-Key"] = "http-" .. prefix .. "-" .. i},
+    '{"amount":"1"}')
 end
 response = function(status, headers, body)
   if status ~= 200 then failures = (failures or 0) + 1 end
@@ -187,7 +248,7 @@ end
 """
 
 
-def bench_http(url: str, ctx: dict, seconds: int, clients: int, workers: int) -> str:
+def bench_http(url: str, ctx: dict, seconds: int, clients: int, workers: int, server: str) -> str:
     """POST deposits with wrk (a C load generator, so the client does not eat the server's CPU)."""
     import shutil
 
@@ -197,10 +258,11 @@ def bench_http(url: str, ctx: dict, seconds: int, clients: int, workers: int) ->
         return "  HTTP: wrk is not installed (apt-get install wrk); skipped"
     port = _free_port()
     env = dict(os.environ, BMT_DATABASE_URL=url, BMT_AUDIT_KEY="bench-key", BMT_SECRET_KEY="x" * 32, BMT_VAR_DIR="/tmp/bmt-bench-var")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bmt.api.asgi:app", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools", "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env,
-    )
+    if server == "uvicorn":
+        cmd = [sys.executable, "-m", "uvicorn", "bmt.api.asgi:app", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools", "--log-level", "warning", "--no-access-log"]
+    else:  # what `bmt serve` runs
+        cmd = [sys.executable, "-m", "bmt.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -209,7 +271,7 @@ def bench_http(url: str, ctx: dict, seconds: int, clients: int, workers: int) ->
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
-        tokens = [httpx.post(base + "/api/v1/auth/token", json={"username": f"bench.t{i}", "password": PASSWORD}).json()["access_token"] for i in range(TELLERS)]
+        tokens = ctx["tokens"]
         script = Path("/tmp/bmt-bench-deposit.lua")
         script.write_text(WRK_SCRIPT % (",".join(f'"{t}"' for t in tokens), ",".join(str(a) for a in ctx["accounts"])))
         subprocess.run(["wrk", "-t2", f"-c{clients}", "-d3s", "-s", str(script), base], capture_output=True)  # warm-up
@@ -217,7 +279,7 @@ def bench_http(url: str, ctx: dict, seconds: int, clients: int, workers: int) ->
         rate = next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec"))
         lat = {line.split()[0]: line.split()[1] for line in out.splitlines() if line.strip().startswith(("50%", "99%"))}
         non2xx = next((line.strip() for line in out.splitlines() if "Non-2xx" in line), "all 2xx")
-        return f"  HTTP (uvicorn {workers} workers, wrk {clients} connections, {seconds}s): {float(rate):8.0f} postings/s  p50 {lat.get('50%')}  p99 {lat.get('99%')}  ({non2xx})"
+        return f"  HTTP ({server} {workers} workers, wrk {clients} connections, {seconds}s): {float(rate):8.0f} postings/s  p50 {lat.get('50%')}  p99 {lat.get('99%')}  ({non2xx})"
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -230,6 +292,7 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=500)
     ap.add_argument("--seconds", type=int, default=15)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--server", choices=("bmt", "uvicorn"), default="bmt", help="bmt: `bmt serve` (Granian); uvicorn: uvicorn with uvloop + httptools")
     args = ap.parse_args()
     from bmt.persistence.migrate import upgrade
 
@@ -240,13 +303,18 @@ def main() -> None:
         print(f"bench_teller: PostgreSQL, {args.accounts} accounts, {TELLERS} tellers, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores")
         import uvloop
 
+        seen = uvloop.run(statements_of_one_deposit(url, ctx))
+        same = sorted(seen) == sorted(_service_sql().values())
+        print(f"  statements per service deposit: {len(seen)} (+ BEGIN, COMMIT); the raw run sends the same texts: {'yes' if same else 'NO'}")
+        if not same:
+            for q in seen:
+                print("    service:", q[:100])
         raw = uvloop.run(bench_raw(url, ctx, args.postings))
         print(f"  raw SQL (psycopg, 8 connections)      : {raw:8.0f} postings/s")
-        import uvloop
 
         svc = uvloop.run(bench_service(url, ctx, args.postings))
         print(f"  service layer (8 concurrent UoW)       : {svc:8.0f} postings/s  = {svc / raw:.2f} x raw")
-        print(bench_http(url, ctx, args.seconds, args.clients, args.workers))
+        print(bench_http(url, ctx, args.seconds, args.clients, args.workers, args.server))
     finally:
         drop_db(url)
 
