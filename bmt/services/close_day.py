@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Date, Integer, cast, func, literal, select, text, type_coerce, update
+from sqlalchemy import JSON, BigInteger, Date, Integer, cast, func, literal, select, text, type_coerce, update
 
 from bmt.contracts.quality import CLASSES, NON_PERFORMING, POLICIES, QualityPolicy, assess_sen_arrays
 from bmt.errors import Conflict, InvalidInput
@@ -177,9 +177,14 @@ async def _classify_and_provision(factory: UnitOfWorkFactory, actor: Actor, d: d
     while True:
         async with factory() as uow:
             uow.today = d
+            # A qardhul hasan lent from the kebajikan fund is the Baitul Maal's (PSAK 109): its loss is borne by
+            # the fund (domain.md §6, written off against dana kebajikan), so it is classified for follow-up but
+            # never provisioned in the Tamwil book.
+            source = func.json_extract(table.c.terms_json, "$.source") if uow.dialect == "sqlite" else cast(table.c.terms_json, JSON)["source"].as_string()
+            from_fund = (table.c.kind == "qardh") & (func.coalesce(source, "") == "kebajikan")
             rows = (
                 await uow.session.execute(
-                    select(table.c.id, table.c.days_past_due, type_coerce(table.c.outstanding_principal, BigInteger), type_coerce(table.c.collateral_value, BigInteger), type_coerce(table.c.ppap_formed, BigInteger), table.c.collectibility)
+                    select(table.c.id, table.c.days_past_due, type_coerce(table.c.outstanding_principal, BigInteger), type_coerce(table.c.collateral_value, BigInteger), type_coerce(table.c.ppap_formed, BigInteger), table.c.collectibility, from_fund)
                     .where(table.c.cooperative_id == coop_id, table.c.status.in_(ACTIVE), table.c.id > after)
                     .order_by(table.c.id)
                     .limit(CHUNK)
@@ -194,6 +199,7 @@ async def _classify_and_provision(factory: UnitOfWorkFactory, actor: Actor, d: d
             col = np.fromiter((r[3] for r in rows), dtype=np.int64, count=len(rows))
             formed = np.fromiter((r[4] for r in rows), dtype=np.int64, count=len(rows))
             cls, required = assess_sen_arrays(dpd, out, col, policy)
+            required[np.fromiter((bool(r[6]) for r in rows), dtype=bool, count=len(rows))] = 0
             old_cls = [r[5] for r in rows]
             delta = required - formed
             changed = np.nonzero((delta != 0) | (np.array([CLASSES.index(c) if c in CLASSES else -1 for c in old_cls]) != cls))[0]

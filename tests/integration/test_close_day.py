@@ -32,10 +32,10 @@ EXAMPLE_F = [  # outstanding, days past due at D0, collateral
 ]
 
 
-async def _contract(w: World, member_id: int, outstanding: Decimal, dpd: int, collateral: Decimal, as_of: date) -> int:
+async def _contract(w: World, member_id: int, outstanding: Decimal, dpd: int, collateral: Decimal, as_of: date, *, kind: str = "murabahah", terms: dict | None = None) -> int:
     """A generic active contract whose oldest open installment makes it ``dpd`` days past due at ``as_of``."""
     async with w.factory() as uow:
-        c = await financing.apply(uow, w.actor("financing_officer"), financing.Application(member_id, "murabahah", outstanding, {"test": True}, collateral_value=collateral))
+        c = await financing.apply(uow, w.actor("financing_officer"), financing.Application(member_id, kind, outstanding, terms or {"test": True}, collateral_value=collateral))
         c.status, c.outstanding, c.outstanding_principal = "active", outstanding, outstanding
         first_due = as_of - timedelta(days=dpd) if dpd else as_of + timedelta(days=10)
         n = 4
@@ -95,6 +95,23 @@ def test_example_f_through_the_close_forms_the_allowance_and_snapshots_the_npf(w
     s = run(snap())
     assert s.outstanding == 100 * M and s.non_performing == 35 * M and s.ppap_formed == Decimal(10_725_000)
     assert json.loads(s.by_class_json)["KL"]["contracts"] == 1
+
+
+def test_a_qardhul_hasan_from_the_kebajikan_fund_is_classified_but_never_provisioned_in_the_tamwil_book(world: World) -> None:
+    _set_policy(world, "cooperative_days")
+    mid = _member(world)
+    from_fund = run(_contract(world, mid, 3 * M, 120, Decimal(0), D0, kind="qardh", terms={"source": "kebajikan", "installments": 4}))
+    from_business = run(_contract(world, mid, 3 * M, 120, Decimal(0), D0, kind="qardh", terms={"source": "business", "installments": 4}))
+    summary = run(close_day.close_day(world.factory, world.actor("manager"), D0))
+
+    async def contracts() -> dict[int, FinancingContract]:
+        async with world.factory() as uow:
+            return {i: await uow.session.get(FinancingContract, i) for i in (from_fund, from_business)}
+
+    c = run(contracts())
+    assert c[from_fund].collectibility == c[from_business].collectibility != "L"  # both followed up as overdue
+    assert c[from_fund].ppap_formed == 0 < c[from_business].ppap_formed
+    assert summary.ppap_posted == c[from_business].ppap_formed == _ppap_balance(world)
 
 
 def test_running_a_date_twice_posts_nothing_new_and_the_closed_day_refuses_postings(world: World) -> None:
