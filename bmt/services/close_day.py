@@ -4,6 +4,8 @@ For a cooperative and a date D:
 
 1. claim the date (a ``day_close`` row; a date already done returns its summary and posts nothing);
 2. deposits that mature roll over or pay out; savings without activity turn dormant;
+   a mudharabah past its maturity with capital not returned ends its akad: the capital left becomes piutang
+   mudharabah jatuh tempo (``pls_mudharabah.end_matured``);
 3. ta'zir assessment of overdue murabahah installments (the murabahah service's ``assess_tazir``, if present);
 4. days past due of every active contract from its oldest open installment due on or before D — one
    aggregate query and two UPDATEs, no loop over contracts in Python;
@@ -50,6 +52,7 @@ class CloseSummary:
     overdue: int = 0
     ppap_posted: Decimal = ZERO
     tazir_charged: int = 0
+    mudharabah_ended: int = 0
     deposits_rolled: int = 0
     deposits_paid: int = 0
     dormant: int = 0
@@ -110,6 +113,7 @@ async def close_day(factory: UnitOfWorkFactory, actor: Actor, d: date, *, progre
         policy = policy_of(coop)
     await _savings_steps(factory, actor, d, summary)
     await _tazir_step(factory, actor, d, summary)
+    await _mudharabah_maturity_step(factory, actor, d, summary)
     summary.overdue = await _update_days_past_due(factory, coop_id, d)
     await _classify_and_provision(factory, actor, d, policy, summary, progress, stop_after_chunks)
     await _finish(factory, actor, d, policy, summary)
@@ -122,6 +126,15 @@ async def _savings_steps(factory: UnitOfWorkFactory, actor: Actor, d: date, summ
         res = await savings.process_maturities(uow, actor, d)
         summary.deposits_rolled, summary.deposits_paid = res["rolled_over"], res["paid_out"]
         summary.dormant = await savings.mark_dormant(uow, actor, d)
+
+
+async def _mudharabah_maturity_step(factory: UnitOfWorkFactory, actor: Actor, d: date, summary: CloseSummary) -> None:
+    """A mudharabah past its maturity with capital not returned: the capital becomes piutang jatuh tempo."""
+    from bmt.services import pls_mudharabah
+
+    async with factory() as uow:
+        uow.today = d
+        summary.mudharabah_ended = await pls_mudharabah.end_matured(uow, actor, d)
 
 
 async def _tazir_step(factory: UnitOfWorkFactory, actor: Actor, d: date, summary: CloseSummary) -> None:

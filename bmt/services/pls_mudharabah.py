@@ -22,7 +22,7 @@ from typing import Any
 
 from bmt.contracts import mudharabah as mdh
 from bmt.contracts.mudharabah import RealisationReport
-from bmt.errors import InvalidInput
+from bmt.errors import Conflict, InvalidInput
 from bmt.money import EXACT, ZERO, D, money_str
 from bmt.persistence.models_financing import ContractInstallment, FinancingContract
 from bmt.services import financing, pls
@@ -89,6 +89,8 @@ async def record_report(uow: UnitOfWork, actor: Actor, contract_id: int, report:
         return prev
     c = await pls.contract(uow, actor, contract_id, MUDHARABAH)
     financing.require_status(c, "active")
+    if await akad_ended(uow, c):
+        raise Conflict("akad sudah berakhir; laporan periode baru tidak diterima / the akad has ended: no further period reports")
     today = uow.business_date()
     pls.check_report_period(c, rr.period_end, today, pls.event_views(await financing.events(uow, c)))
     terms = pls.mudharabah_terms(c)
@@ -138,6 +140,8 @@ async def return_capital(uow: UnitOfWork, actor: Actor, contract_id: int, amount
         return prev
     c = await pls.contract(uow, actor, contract_id, MUDHARABAH)
     financing.require_status(c, "active")
+    if await akad_ended(uow, c):
+        raise Conflict("akad sudah berakhir: modal yang belum kembali kini piutang jatuh tempo; terima lewat pembayaran piutang jatuh tempo / the akad has ended: take it as a due-receivable payment")
     bal, today, ref = await pls.balances(uow, c), uow.business_date(), str(c.id)
     returnable = _returnable(bal)
     entries = [mdh.capital_return_entry(today, amount, returnable, ref=ref)]
@@ -155,17 +159,76 @@ async def return_capital(uow: UnitOfWork, actor: Actor, contract_id: int, amount
 
 
 async def pay_due(uow: UnitOfWork, actor: Actor, contract_id: int, amount: Decimal, *, idempotency_key: str | None = None) -> dict[str, Any]:
-    """The mudharib pays what became due from him (a negligence loss): Dr kas / Cr piutang mudharabah jatuh tempo."""
+    """The mudharib pays what became due from him (a negligence loss, or the capital left when the akad ended):
+    Dr kas / Cr piutang mudharabah jatuh tempo. After the akad's end it also settles the open capital rows."""
     pls.require_role(actor, pls.CASH_ROLES, "penerimaan piutang jatuh tempo")
     amount = mdh.require_amount(amount, "amount")
     if (prev := await pls.replay(uow, actor, idempotency_key, "mudharabah.due_payment", {"contract": contract_id, "amount": str(amount)})) is not None:
         return prev
     c = await pls.contract(uow, actor, contract_id, MUDHARABAH)
     financing.require_status(c, "active")
+    today = uow.business_date()
     due = (await pls.balances(uow, c)).get("mudharabah_due_receivable", ZERO)
-    entry_id = await pls.post(uow, actor, c, mdh.due_receivable_receipt_entry(uow.business_date(), amount, due, ref=str(c.id)), key=idempotency_key)
-    c.last_paid_on = uow.business_date()
+    entry_id = await pls.post(uow, actor, c, mdh.due_receivable_receipt_entry(today, amount, due, ref=str(c.id)), key=idempotency_key)
+    if await akad_ended(uow, c):
+        await pls.settle_rows(uow, c, amount, "principal", today)
+    c.last_paid_on = today
     return await pls.finish(uow, actor, c, "due_payment", amount, [entry_id], key=idempotency_key)
+
+
+async def akad_ended(uow: UnitOfWork, c: FinancingContract) -> bool:
+    return any(e.kind == "akad_end" for e in await financing.events(uow, c))
+
+
+async def end_akad(uow: UnitOfWork, actor: Actor, contract_id: int, *, reason: str = "", idempotency_key: str | None = None) -> dict[str, Any]:
+    """The akad ends — at maturity, or early by agreement or breach — with capital not returned at once.
+
+    The capital left becomes *piutang mudharabah jatuh tempo* of the mudharib (domain.md §2, [S18b]): Dr piutang
+    mudharabah jatuh tempo / Cr pembiayaan mudharabah. As at any end of the akad, a loss allowance is first
+    settled against the financing and the deferred gain of capital given in goods is released. From then on
+    the mudharib pays through ``pay_due``; reports of later periods are refused (the contract is no longer
+    active capital). A manager's decision; the daily close makes it for akad past their maturity date.
+    """
+    pls.require_role(actor, APPROVERS, "pengakhiran akad mudharabah")
+    if (prev := await pls.replay(uow, actor, idempotency_key, "mudharabah.akad_end", {"contract": contract_id})) is not None:
+        return prev
+    c = await pls.contract(uow, actor, contract_id, MUDHARABAH)
+    financing.require_status(c, "active")
+    if await akad_ended(uow, c):
+        raise Conflict(f"akad {c.contract_no} sudah berakhir / the akad has already ended")
+    bal, today, ref = await pls.balances(uow, c), uow.business_date(), str(c.id)
+    returnable = _returnable(bal)
+    if returnable <= 0:
+        raise Conflict("modal sudah kembali seluruhnya; tidak ada yang direklasifikasi / all capital is back: nothing to reclassify")
+    entries = []
+    allowance = -bal.get("mudharabah_loss_allowance", ZERO)
+    if allowance > 0:
+        entries.append(mdh.allowance_settlement_entry(today, allowance, ref=ref))
+    gain = -bal.get("mudharabah_deferred_gain", ZERO)
+    if gain > 0:
+        entries.append(mdh.deferred_gain_amortisation_entry(today, gain, ref=ref))
+    entries.append(mdh.maturity_reclass_entry(today, returnable, ref=ref))
+    ids = [await pls.post(uow, actor, c, je, key=idempotency_key if i == 0 else None) for i, je in enumerate(entries)]
+    early = c.maturity_date is not None and today < c.maturity_date
+    body = {"reason": reason.strip()[:300], "early": early, "released_gain": str(gain), "settled_allowance": str(allowance)}
+    return await pls.finish(uow, actor, c, "akad_end", returnable, ids, key=idempotency_key, payload=body, extra={"due_receivable": money_str(returnable), "early": early})
+
+
+async def end_matured(uow: UnitOfWork, actor: Actor, d: date) -> int:
+    """The daily close: every active mudharabah past its maturity date with capital left ends its akad."""
+    from sqlalchemy import select
+
+    q = select(FinancingContract.id).where(
+        FinancingContract.cooperative_id == actor.coop, FinancingContract.kind == MUDHARABAH, FinancingContract.status == "active", FinancingContract.maturity_date < d
+    )
+    ended = 0
+    for cid in (await uow.session.execute(q.order_by(FinancingContract.id))).scalars().all():
+        c = await pls.contract(uow, actor, cid, MUDHARABAH)
+        if await akad_ended(uow, c) or _returnable(await pls.balances(uow, c)) <= 0:
+            continue
+        await end_akad(uow, actor, cid, reason=f"jatuh tempo {c.maturity_date.isoformat()}, modal belum kembali / matured with capital outstanding")
+        ended += 1
+    return ended
 
 
 # ------------------------------------------------------------------------------------------------ reading
@@ -194,4 +257,5 @@ def detail(c: FinancingContract, events: list[EventView], schedule: list[Contrac
         "loss_allowance": -bal.get("mudharabah_loss_allowance", ZERO),
         "due_receivable": bal.get("mudharabah_due_receivable", ZERO),
         "mudharib_nisbah": terms.mudharib_nisbah,
+        "ended": any(e.kind == "akad_end" for e in events),
     }

@@ -325,3 +325,21 @@ def test_the_mmq_and_qardh_action_forms_take_payments_review_rent_buy_out_reject
     active, _ = disbursed(c, w, "qardh", {"principal": "1000000", "source": "commercial"})
     no_fund = submit(c, f"/pembiayaan/qardh/{active}/bebaskan", reason="Anggota sakit berat", idempotency_key="k-ibra-1")
     assert no_fund.status_code == 422 and "tidak cukup" in no_fund.text
+
+
+def test_ending_a_mudharabah_akad_early_through_the_api_and_the_contract_page(bank) -> None:
+    c, w, _ = bank
+    cid, mgr = disbursed(c, w, "mudharabah", MUDHARABAH)
+    problem(c.post(f"/api/v1/financing/mudharabah/{cid}/end-akad", json={"reason": "x"}, headers=token(c, w, "teller")), 403, "permission_denied")
+    web_login(c, w, "manager")
+    page = c.get(f"/pembiayaan/mudharabah/{cid}")
+    assert 'id="form-akhiri-akad"' in page.text and 'id="form-kembali-modal"' in page.text
+    done = submit(c, f"/pembiayaan/mudharabah/{cid}/akhiri-akad", reason="usaha berhenti", idempotency_key="form-akhir-1")
+    assert done.status_code == 200 and "menjadi piutang mudharabah jatuh tempo" in done.text
+    assert 'id="form-akhiri-akad"' not in done.text and 'id="form-kembali-modal"' not in done.text and 'id="form-bayar-piutang"' in done.text
+    again = c.post(f"/api/v1/financing/mudharabah/{cid}/end-akad", json={"reason": "lagi"}, headers=mgr)
+    problem(again, 409, "conflict")
+    view = c.get(f"/api/v1/financing/mudharabah/{cid}", headers=mgr).json()
+    assert view["balances"]["mudharabah_due_receivable"] == "50000000" and view["detail"]["ended"] is True
+    paid = c.post(f"/api/v1/financing/mudharabah/{cid}/due-payments", json={"amount": "50000000"}, headers=token(c, w, "teller")).json()
+    assert (paid["status"], paid["outstanding"]) == ("settled", "0")

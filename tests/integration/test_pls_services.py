@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bmt.errors import (
+    Conflict,
     ContractStateError,
     InsufficientBalance,
     InvalidInput,
@@ -455,3 +456,50 @@ def test_the_maker_may_not_approve_or_disburse_and_a_teller_may_not_approve(worl
     again = go(world, lambda uow: pls.disburse(uow, world.actor("manager2"), c.id, idempotency_key="cair-1"))
     assert again == done  # a retry gets the first answer and posts nothing
     assert assert_subledger_ties(world, c.id).outstanding == 120_000_000
+
+
+# ------------------------------------------------------------------------------------------------ end of a mudharabah akad
+
+
+def test_an_akad_ended_early_turns_the_capital_left_into_the_mudharibs_due_receivable(world: World) -> None:
+    cid, _ = active(world, lambda m: mudharabah_e(m, loss_policy="allowance"))
+    go(world, lambda uow: pls_mudharabah.record_loss(uow, world.actor("manager"), cid, D(5_000_000)))
+    with pytest.raises(PermissionDenied):  # a manager's decision, not the officer's
+        go(world, lambda uow: pls_mudharabah.end_akad(uow, world.actor("financing_officer"), cid))
+    ended = go(world, lambda uow: pls_mudharabah.end_akad(uow, world.actor("manager"), cid, reason="usaha berhenti"))
+    assert ended["early"] is True and ended["due_receivable"] == "45000000"
+    settle, reclass = ended["entry_ids"]
+    assert lines(world, settle) == sorted([("mudharabah_loss_allowance", D(5_000_000), tag(cid)), ("mudharabah_financing", D(-5_000_000), tag(cid))])
+    assert lines(world, reclass) == sorted([("mudharabah_due_receivable", D(45_000_000), tag(cid)), ("mudharabah_financing", D(-45_000_000), tag(cid))])
+    c = assert_subledger_ties(world, cid)
+    assert c.outstanding == 45_000_000 and c.status == "active"
+    # From now on: no capital return, no new period report, no second end; the mudharib pays what is due.
+    with pytest.raises(Conflict, match="piutang jatuh tempo"):
+        go(world, lambda uow: pls_mudharabah.return_capital(uow, world.actor("manager"), cid, D(1_000_000)))
+    with pytest.raises(Conflict, match="laporan"):
+        go(world, lambda uow: pls_mudharabah.record_report(uow, world.actor("manager"), cid, pls_mudharabah.Report(TODAY, D(1_000_000))))
+    with pytest.raises(Conflict, match="sudah berakhir"):
+        go(world, lambda uow: pls_mudharabah.end_akad(uow, world.actor("manager"), cid))
+    go(world, lambda uow: pls_mudharabah.pay_due(uow, world.actor("manager"), cid, D(45_000_000)))
+    c = assert_subledger_ties(world, cid)
+    assert c.status == "settled"
+    assert go(world, lambda uow: financing.installments(uow, c, open_only=True)) == []
+
+
+def test_the_daily_close_ends_a_matured_mudharabah_with_capital_left_once(world: World) -> None:
+    from bmt.services import close_day
+
+    cid, _ = active(world, mudharabah_e)
+    maturity = contract(world, cid).maturity_date
+    assert maturity is not None
+    day = maturity + __import__("datetime").timedelta(days=1)
+    first = run(close_day.close_day(world.factory, world.actor("manager"), maturity))
+    assert first.mudharabah_ended == 0  # on its maturity date the capital may still come back
+    second = run(close_day.close_day(world.factory, world.actor("manager"), day))
+    assert second.mudharabah_ended == 1
+    c = assert_subledger_ties(world, cid)
+    bal = go(world, lambda uow: pls.balances(uow, c))
+    assert (bal["mudharabah_financing"], bal["mudharabah_due_receivable"]) == (0, D(50_000_000))
+    assert c.days_past_due == 1  # the unpaid capital row keeps counting for kolektibilitas
+    third = run(close_day.close_day(world.factory, world.actor("manager"), day + __import__("datetime").timedelta(days=1)))
+    assert third.mudharabah_ended == 0

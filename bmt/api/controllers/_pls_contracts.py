@@ -35,6 +35,7 @@ from bmt.api.pages import form_date, page
 from bmt.api.schemas._pls import (
     AmountIn,
     BuyOutIn,
+    EndAkadIn,
     ForgiveIn,
     MmqApply,
     MudharabahApply,
@@ -266,6 +267,11 @@ class MudharabahApi(_PlsApi):
     async def due_payment(self, request: Request, contract_id: FromPath[int], data: JSONBody[AmountIn]) -> dict[str, Any]:
         """The mudharib pays a negligence loss charged to him (piutang mudharabah jatuh tempo)."""
         return await posting(request, lambda uow: pls_mudharabah.pay_due(uow, _actor(request), contract_id, data.amount, idempotency_key=_key(request)))
+
+    @post("/{contract_id:int}/end-akad", status_code=200)
+    async def end_akad(self, request: Request, contract_id: FromPath[int], data: JSONBody[EndAkadIn]) -> dict[str, Any]:
+        """End the akad (early, or at maturity) with capital not returned: it becomes piutang mudharabah jatuh tempo."""
+        return await posting(request, lambda uow: pls_mudharabah.end_akad(uow, _actor(request), contract_id, reason=data.reason, idempotency_key=_key(request)))
 
 
 class MusyarakahApi(_PlsApi):
@@ -503,6 +509,11 @@ async def _mdh_due(uow: UnitOfWork, actor: Actor, cid: int, f: dict[str, str], k
     return f"Pembayaran piutang jatuh tempo {_rp(r['amount'])} diterima."
 
 
+async def _mdh_end(uow: UnitOfWork, actor: Actor, cid: int, f: dict[str, str], key: str | None) -> str:
+    r = await pls_mudharabah.end_akad(uow, actor, cid, reason=f.get("reason", ""), idempotency_key=key)
+    return f"Akad berakhir: modal {_rp(r['amount'])} menjadi piutang mudharabah jatuh tempo."
+
+
 async def _msy_report(uow: UnitOfWork, actor: Actor, cid: int, f: dict[str, str], key: str | None) -> str:
     rep = pls_musyarakah.Report(form_date(f.get("period_end"), "period_end"), _money(f, "revenue", allow_zero=True), _money(f, "costs", required=False, allow_zero=True), _money(f, "capital_loss", required=False, allow_zero=True), f.get("note", ""))
     r = await pls_musyarakah.record_report(uow, actor, cid, rep, idempotency_key=key)
@@ -555,7 +566,7 @@ async def _qardh_forgive(uow: UnitOfWork, actor: Actor, cid: int, f: dict[str, s
 
 
 ACTIONS: dict[str, dict[str, Callable[..., Awaitable[str]]]] = {
-    MUDHARABAH: {"laporan": _mdh_report, "bayar-bagi-hasil": _share_payment, "kerugian": _mdh_loss, "kembali-modal": _mdh_capital, "bayar-piutang": _mdh_due},
+    MUDHARABAH: {"laporan": _mdh_report, "bayar-bagi-hasil": _share_payment, "kerugian": _mdh_loss, "kembali-modal": _mdh_capital, "bayar-piutang": _mdh_due, "akhiri-akad": _mdh_end},
     MUSYARAKAH: {
         "laporan": _msy_report, "bayar-bagi-hasil": _share_payment, "kerugian": _msy_loss, "kembali-modal": _msy_capital,
         "setoran-mitra": _partner("contribution"), "penarikan-mitra": _partner("withdrawal"),

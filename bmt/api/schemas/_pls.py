@@ -108,6 +108,10 @@ class MudharabahReportIn(msgspec.Struct, forbid_unknown_fields=True):
     note: str = ""
 
 
+class EndAkadIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str = ""
+
+
 class MudharabahLossIn(msgspec.Struct, forbid_unknown_fields=True):
     amount: Decimal
     negligence_proven: bool = False
