@@ -119,6 +119,23 @@ def mur_04(books: Books) -> list[Problem]:
     return out
 
 
+def mur_07(books: Books) -> list[Problem]:
+    """A rescheduling never raises what the customer owes (no added margin), and any fee is a documented real
+    cost (fatwa 48/2005). Reads the receivable before each rescheduling, which the event records."""
+    out = []
+    for c in _contracts(books, "murabahah"):
+        for e in c.events:
+            if e.kind != "reschedule":
+                continue
+            refs = (c.ref, *([f"journal_entry:{e.entry_id}"] if e.entry_id else []))
+            before = e.payload.get("receivable_before")
+            if before not in (None, "") and e.amount > _num(before):
+                out.append(_finding("MUR-07", f"{c.contract_no}: jadwal ulang {e.value_date} berjumlah {e.amount} > sisa piutang {_num(before)} (tambahan margin)", *refs))
+            if _num(e.payload.get("fee")) > 0 and not str(e.payload.get("document_ref") or "").strip():
+                out.append(_finding("MUR-07", f"{c.contract_no}: biaya jadwal ulang {_num(e.payload.get('fee'))} tanpa bukti biaya riil", *refs))
+    return out
+
+
 # -------------------------------------------------------------------------------------------- fees and income
 
 
@@ -311,6 +328,7 @@ RULES: tuple[Rule, ...] = (
     Rule("MUR-01", "Akad murabahah setelah barang dimiliki BMT", True, "contracts", mur_01),
     Rule("MUR-03", "Harga pokok dan margin diungkapkan; harga jual = pokok + margin", False, "contracts", mur_03),
     Rule("MUR-04", "Harga jual tetap setelah akad", False, "contracts", mur_04),
+    Rule("MUR-07", "Jadwal ulang tanpa menambah piutang; biaya hanya biaya riil", False, "contracts", mur_07),
     Rule("FEE-01", "Ta'zir ke dana kebajikan, bukan pendapatan", True, "lines", fee_01),
     Rule("NH-01", "Penerimaan nonhalal tidak menjadi pendapatan", False, "lines", nh_01),
     Rule("MDH-01", "Akad bagi hasil dengan nisbah, tanpa imbal hasil tetap", False, "contracts", mdh_01),

@@ -380,6 +380,7 @@ async def reschedule_contract(uow: UnitOfWork, actor: Actor, contract_id: int, c
             raise InvalidInput("jatuh tempo pertama jadwal baru harus setelah hari ini / first due date must be after today", field="first_due_date")
         costs = [RealCost(cmd.real_cost_description or "biaya riil penjadwalan ulang", cmd.real_cost, cmd.document_ref)] if cmd.real_cost else []
         r = reschedule(_remaining_as_schedule(c, cmd.first_due_date), _recognition(c), amount_paid=ZERO, tenor_months=cmd.tenor_months, first_due_date=cmd.first_due_date, new_receivable=cmd.new_receivable, real_costs=costs)
+        receivable_before = c.outstanding
         cash = await teller.cash_leg(uow, actor) if r.fee > 0 else ("cash", None)
         ids = await post(uow, actor, c, entries_for(Rescheduled(today, r, source=f"contract:{c.id}:reschedule", cash_account=cash[0])), cash, idempotency_key=idempotency_key)
         rows = [financing.ScheduleRow(i.number, i.due_date, i.amount, i.principal, i.margin) for i in r.schedule.installments]
@@ -387,7 +388,7 @@ async def reschedule_contract(uow: UnitOfWork, actor: Actor, contract_id: int, c
         c.outstanding -= r.margin_reduction
         c.maturity_date = r.schedule.installments[-1].due_date
         c.days_past_due = 0
-        info = {"tenor_months": cmd.tenor_months, "first_due_date": cmd.first_due_date.isoformat(), "margin_reduction": str(r.margin_reduction), "fee": str(r.fee), "document_ref": cmd.document_ref, "schedule_version": c.schedule_version}
+        info = {"tenor_months": cmd.tenor_months, "first_due_date": cmd.first_due_date.isoformat(), "margin_reduction": str(r.margin_reduction), "fee": str(r.fee), "document_ref": cmd.document_ref, "schedule_version": c.schedule_version, "receivable_before": str(receivable_before)}
         await financing.event(uow, actor, c, "reschedule", r.schedule.total_amount, entry_id=ids[0] if ids else None, payload=info)
         return result("reschedule", c, ids[0] if ids else None, r.schedule.total_amount, margin_reduction=money_str(r.margin_reduction), fee=money_str(r.fee), schedule_version=c.schedule_version)
 

@@ -4,6 +4,7 @@ receivable always equals ``contract.outstanding``."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -359,6 +360,17 @@ def test_rescheduling_never_increases_the_receivable_and_a_real_cost_is_a_separa
         assert len(new) == 18 and sum(i.amount for i in new) == remaining - 100_000 == v.contract.outstanding
         assert sum(i.principal for i in new) == v.contract.outstanding_principal
         await _ties(world, cid)
+        # The DPS sees the rescheduling too (MUR-07 over the books): the event keeps the receivable before it.
+        from bmt.compliance.facts import Books, ContractFact, EventFact
+        from bmt.compliance.rules import mur_07
+        from bmt.persistence.models_financing import ContractEvent
+
+        async with world.factory() as uow:
+            ev = (await uow.session.execute(select(ContractEvent).where(ContractEvent.contract_id == cid, ContractEvent.kind == "reschedule"))).scalar_one()
+        payload = json.loads(ev.payload_json)
+        assert Decimal(payload["receivable_before"]) == remaining
+        fact = ContractFact(cid, "x", "murabahah", "active", events=(EventFact("reschedule", ev.value_date, ev.amount, payload, ev.entry_id),))
+        assert mur_07(Books(contracts=(fact,))) == []
 
     run(go())
 
