@@ -91,7 +91,7 @@ from bmt.errors import (
     UnbalancedEntry,
 )
 from bmt.ledger.entries import MAX_LINES_PER_ENTRY
-from bmt.money import POLICIES, D, from_sen, money_str, rupiah
+from bmt.money import POLICIES, ZERO, D, from_sen, money_str, rupiah
 from bmt.persistence.models import Cooperative, Member, SavingsAccount, SavingsProduct
 from bmt.persistence.models import JournalEntry as EntryRow
 from bmt.persistence.models_close import PortfolioSnapshot
@@ -137,7 +137,7 @@ RECEIVABLE = "profit_share_receivable"
 FINANCING_ACCOUNTS = ("murabahah_receivable", "murabahah_deferred_margin", "mudharabah_financing", "musyarakah_financing", "mmq_financing")
 BASKETS = {b.name: b for b in (DEFAULT_BASKET, BROAD_BASKET)}
 EQUITY_CODE = "EKUITAS"
-SETTING_KEYS = frozenset({"income_basket", "financing_adb_source", "financing_accounts", "rate_basis", "withholding_tax"})
+SETTING_KEYS = frozenset({"income_basket", "financing_adb_source", "financing_accounts", "rate_basis", "withholding_tax", "reserve_percent", "weights"})
 
 #: credit_kind of a line -> the account credited (sub-ledger savings:<target> or deposit:<account>).
 CREDIT_KEYS = {1: "mudharabah_savings", 2: "wadiah_savings", 3: "deposit_profit_payable"}
@@ -179,10 +179,16 @@ class DistributionSettings:
     financing_accounts: tuple[str, ...] = FINANCING_ACCOUNTS
     rate_basis: EquivalentRateBasis = EquivalentRateBasis.MONTHLY
     withholding: WithholdingTax | None = None
+    # domain.md §4.2 variants (a) and (b), by savings product code (or EKUITAS for equity): the % of a source's
+    # ADB kept liquid and not shared, and its weight (bobot). Defaults: no reserve, weight 1 (pure ADB share).
+    reserve_percent: tuple[tuple[str, Decimal], ...] = ()
+    weights: tuple[tuple[str, Decimal], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         w = self.withholding
         return {
+            "reserve_percent": {k: str(v) for k, v in self.reserve_percent},
+            "weights": {k: str(v) for k, v in self.weights},
             "income_basket": self.basket.name,
             "financing_adb_source": self.financing_source,
             "financing_accounts": list(self.financing_accounts),
@@ -207,7 +213,28 @@ def settings_of(coop: Cooperative) -> DistributionSettings:
         basis = EquivalentRateBasis(raw.get("rate_basis", EquivalentRateBasis.MONTHLY.value))
     except ValueError:
         raise InvalidInput("dasar tingkat setara: monthly atau actual_days / rate basis must be monthly or actual_days") from None
-    return DistributionSettings(BASKETS[basket_name], source, tuple(raw.get("financing_accounts") or FINANCING_ACCOUNTS), basis, _withholding(raw.get("withholding_tax")))
+    return DistributionSettings(
+        BASKETS[basket_name], source, tuple(raw.get("financing_accounts") or FINANCING_ACCOUNTS), basis, _withholding(raw.get("withholding_tax")),
+        _per_product(raw.get("reserve_percent"), "reserve_percent", 0, 100), _per_product(raw.get("weights"), "weights", 0, 100),
+    )
+
+
+def _per_product(raw: object, name: str, low: int, high: int) -> tuple[tuple[str, Decimal], ...]:
+    """``{"product code": number}`` checked into sorted pairs (the product codes are checked by the run)."""
+    if not raw:
+        return ()
+    if not isinstance(raw, dict):
+        raise InvalidInput(f"{name}: {{kode produk: angka}} / {name} must map product codes to numbers", field=name)
+    out = []
+    for code, value in raw.items():
+        try:
+            v = Decimal(str(value))
+        except ArithmeticError:
+            raise InvalidInput(f"{name} {code}: bukan angka / not a number", field=name) from None
+        if not v.is_finite() or not low <= v <= high:
+            raise InvalidInput(f"{name} {code}: harus {low}..{high} / must be within {low}..{high}", field=name)
+        out.append((str(code), v))
+    return tuple(sorted(out))
 
 
 def _withholding(raw: dict[str, Any] | None) -> WithholdingTax | None:
@@ -594,15 +621,24 @@ def _pool_keys(book: Book, carry: dict[tuple[int, int], Fraction]) -> tuple[list
     return keys + extra, owner.astype(np.int64)
 
 
-def _specs(keys: list[tuple[int, int]], products: dict[int, SavingsProduct]) -> list[ProductSpec]:
+def _specs(keys: list[tuple[int, int]], products: dict[int, SavingsProduct], s: DistributionSettings | None = None) -> list[ProductSpec]:
+    reserve, weight = dict(s.reserve_percent) if s else {}, dict(s.weights) if s else {}
+    known = {p.code for p in products.values()} | {EQUITY_CODE}
+    unknown = sorted((set(reserve) | set(weight)) - known)
+    if unknown:
+        raise InvalidInput(f"pengaturan bagi hasil menyebut produk yang tidak ada: {', '.join(unknown)} / settings name unknown products")
+
+    def tuned(code: str) -> dict[str, Decimal]:
+        return {"reserve_percent": reserve.get(code, ZERO), "weight": weight.get(code, Decimal(1))}
+
     specs = []
     for pid, bps in keys:
         p = products[pid]
         if p.kind == "wadiah":
-            specs.append(ProductSpec(f"{p.code}:{pid}", FundKind.WADIAH))
+            specs.append(ProductSpec(f"{p.code}:{pid}", FundKind.WADIAH, **tuned(p.code)))
         else:
-            specs.append(ProductSpec(f"{p.code}:{pid}:{bps}", FundKind.MUDHARABAH, Decimal(bps) / 100))
-    return [*specs, ProductSpec(EQUITY_CODE, FundKind.EQUITY)]
+            specs.append(ProductSpec(f"{p.code}:{pid}:{bps}", FundKind.MUDHARABAH, Decimal(bps) / 100, **tuned(p.code)))
+    return [*specs, ProductSpec(EQUITY_CODE, FundKind.EQUITY, **tuned(EQUITY_CODE))]
 
 
 def _payout_targets(book: Book, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -676,7 +712,7 @@ async def _compute_distribution(uow: UnitOfWork, coop: int, m: Month, s: Distrib
     progress("baca saldo", 1, 1)
     carry_from, carry = await _carry_in(uow, coop, m)
     keys, owner = _pool_keys(book, carry)
-    specs = _specs(keys, products)
+    specs = _specs(keys, products, s)
     events = balance_events(book.ev_account, book.ev_day, book.ev_balance, n_accounts=book.ids.size, days=m.days)
     dist = distribute_period(y, f, specs, owner, events, given_adbs={EQUITY_CODE: eq}, carried_in={specs[j].code: carry[k] for j, k in enumerate(keys) if k in carry}, rate_basis=s.rate_basis)
     progress("hitung", 1, 1)

@@ -443,6 +443,35 @@ def test_the_broad_basket_shares_fees_too_and_f_can_come_from_snapshots(ex: Exam
     assert pd.frac(r.divisor) == 1000 * M and json.loads(r.settings_json)["income_basket"] == "financing_fees_placements"
 
 
+def test_a_liquidity_reserve_and_product_weights_are_settings_of_the_month_run(ex: ExampleB) -> None:
+    """domain.md §4.2 variants (a) and (b): ADB'_j = ADB_j × (1 − reserve_j) × weight_j, divisor max(S', F)."""
+
+    async def settings(value: dict) -> None:
+        async with ex.w.factory() as uow:
+            coop = await uow.session.get(Cooperative, ex.w.coop_id)
+            coop.settings_json = json.dumps({"profit_sharing": value})
+
+    run(settings({"reserve_percent": {"TM": "15"}, "weights": {"D12": "0.5"}}))
+    r = _compute(ex.w)
+
+    async def pools() -> dict[str, object]:
+        async with ex.w.factory() as uow:
+            return {p.code: p for p in await pd.pools_of(uow, r.id)}
+
+    p = run(pools())
+    y = Fraction(16_234_567)
+    s_prime = Fraction(300 * 85, 100) + 200 + Fraction(150, 2) + 100 + 250  # millions: 880 > F = 800
+    assert pd.frac(r.divisor) == s_prime * int(M)
+    for code, adb_prime in (("TM", Fraction(255)), ("D3", Fraction(200)), ("D12", Fraction(75)), ("TW", Fraction(100)), ("EKUITAS", Fraction(250))):
+        assert pd.frac(p[code].income_share) == y * adb_prime / s_prime, code
+    assert pd.frac(p["TM"].adb) == 300 * int(M)  # the ADB itself is unchanged; only its share of Y
+    assert json.loads(r.settings_json)["reserve_percent"] == {"TM": "15"}
+    for bad in ({"reserve_percent": {"TM": "120"}}, {"weights": {"XX": "1"}}, {"weights": ["TM"]}):
+        run(settings(bad))
+        with pytest.raises(InvalidInput):
+            _compute(ex.w)
+
+
 def test_unknown_settings_and_a_future_period_are_refused(ex: ExampleB) -> None:
     with pytest.raises(InvalidInput):
         _compute(ex.w, period="2025-08")
