@@ -338,3 +338,20 @@ def test_web_postings_need_a_login_and_a_csrf_token(desk) -> None:
     assert "Laci kas belum dibuka" in c.get("/teller").text
     web_login(c, w, "dps")
     assert c.get("/teller").status_code == 403
+
+
+def test_the_main_menu_groups_pages_by_work_and_shows_a_role_only_its_own() -> None:
+    """Groups open as lists; a group with one page left for the role shows as that page; the current page and its
+    group are marked."""
+    from bmt.api.pages import nav_for
+    from bmt.services.uow import Actor
+
+    teller = nav_for(Actor(1, "t", "T", "teller", 1), "/teller")
+    labels = [i["label"] for i in teller]
+    assert labels[:3] == ["Beranda", "Anggota", "Teller"] and next(i for i in teller if i["label"] == "Teller")["current"]
+    assert "Tutup buku" not in str(teller) and "Persetujuan jurnal" not in str(teller) and "Tinjauan DPS" not in str(teller)
+    manager = nav_for(Actor(2, "m", "M", "manager", 1), "/jurnal/draf")
+    akuntansi = next(i for i in manager if i["label"] == "Akuntansi")
+    assert akuntansi["current"] and [x["label"] for x in akuntansi["children"] if x["current"]] == ["Persetujuan jurnal"]
+    assert not next(i for i in manager if i["label"] == "Pembiayaan")["current"]
+    assert all(len(i.get("children", [1, 2])) > 1 for i in manager)
