@@ -145,7 +145,8 @@ def test_fast_and_full_paths_in_one_unit_of_work_lose_no_update(world: World) ->
         async with world.factory() as uow:
             assert all(c.ok for c in await savings.check_subledgers(uow, world.coop_id))
             _, findings = await audit.verify(uow)
-            assert findings == []
+            # The session's database is shared: other tests tamper with their own chains on purpose.
+            assert [f for f in findings if f.cooperative_id == world.coop_id] == []
 
     run(check())
 
