@@ -251,12 +251,7 @@ async def deposit(uow: UnitOfWork, actor: Actor, account_id: int, amount: Decima
         acc, kind, cash_key, cash_sub = moved
     else:
         # Something stands in the way (or the account is not ours): the full checks say what, or go ahead.
-        cash_key, cash_sub = await teller.cash_leg(uow, actor)
-        acc = (await _lock_accounts(uow, actor, account_id))[account_id]
-        prod = await _product(uow, actor.coop, acc.product_id)
-        if prod.kind == "deposito":
-            raise Conflict("deposito tidak menerima setoran tambahan / a deposit takes no top-ups")
-        _check_usable(acc, for_debit=False)
+        cash_key, cash_sub, acc, prod = await _checked_cash_account(uow, actor, account_id, for_debit=False)
         acc.balance += amount
         acc.last_activity_on = today
         if acc.status == "dormant":
@@ -266,6 +261,20 @@ async def deposit(uow: UnitOfWork, actor: Actor, account_id: int, amount: Decima
     result = _result("deposit", acc, eid, amount)
     await idempotency.remember(uow, actor.coop, idempotency_key, result)
     return result
+
+
+async def _checked_cash_account(uow: UnitOfWork, actor: Actor, account_id: int, *, for_debit: bool) -> tuple[str, str | None, SavingsAccount, SavingsProduct]:
+    """The full checks of a cash deposit or withdrawal: the actor's cash leg, the account locked, not a
+    deposito, usable for the direction of the movement."""
+    cash_key, cash_sub = await teller.cash_leg(uow, actor)
+    acc = (await _lock_accounts(uow, actor, account_id))[account_id]
+    prod = await _product(uow, actor.coop, acc.product_id)
+    if prod.kind == "deposito":
+        if for_debit:
+            raise Conflict("deposito dicairkan lewat pencairan, bukan penarikan / use break or maturity for a deposit")
+        raise Conflict("deposito tidak menerima setoran tambahan / a deposit takes no top-ups")
+    _check_usable(acc, for_debit=for_debit)
+    return cash_key, cash_sub, acc, prod
 
 
 @dataclass(slots=True)
@@ -336,12 +345,7 @@ async def withdraw(uow: UnitOfWork, actor: Actor, account_id: int, amount: Decim
         result = _result("withdraw", acc, eid, amount, status="posted")
         await idempotency.remember(uow, actor.coop, idempotency_key, result)
         return result
-    cash_key, cash_sub = await teller.cash_leg(uow, actor)
-    acc = (await _lock_accounts(uow, actor, account_id))[account_id]
-    prod = await _product(uow, actor.coop, acc.product_id)
-    if prod.kind == "deposito":
-        raise Conflict("deposito dicairkan lewat pencairan, bukan penarikan / use break or maturity for a deposit")
-    _check_usable(acc, for_debit=True)
+    cash_key, cash_sub, acc, prod = await _checked_cash_account(uow, actor, account_id, for_debit=True)
     _check_funds(acc, prod, amount)
     if amount > prod.approval_threshold:
         req = WithdrawalRequest(cooperative_id=actor.coop, account_id=acc.id, amount=amount, status="pending", maker_id=actor.user_id, drawer_id=int(cash_sub.split(":")[1]) if cash_sub else None, created_at=uow.now(), note="")
