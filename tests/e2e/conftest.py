@@ -72,3 +72,12 @@ def login(page, base: str, username: str) -> None:  # noqa: ANN001
     page.fill("#f-password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
+
+
+def menu(page, label: str) -> None:  # noqa: ANN001
+    """Click a main-menu entry as a user does: open its group first when the entry sits in one."""
+    nav = page.locator("nav.mainnav")
+    link = nav.locator(f'a:text-is("{label}")')
+    if not link.is_visible():
+        nav.locator(f'details:has(a:text-is("{label}")) > summary').click()
+    link.click()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD, nik_for
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, menu
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +36,7 @@ def test_a_dps_member_signs_the_sharia_opinion_and_it_lands_in_the_period_report
 
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     login(page, base, world.actor("dps").username)
-    page.click("nav >> text=Tinjauan DPS")
+    menu(page, "Tinjauan DPS")
     page.fill("#f-periode", "2025-06")
     with page.expect_navigation():
         page.click("form.searchbar button[type=submit]")

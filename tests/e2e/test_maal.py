@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD, nik_for
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, menu
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +62,7 @@ def test_a_teller_receives_zakat_from_a_member_and_prints_the_proof(live_server,
     member = _set_up(base, world)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     login(page, base, world.actor("teller").username)
-    page.click("nav >> text=Baitul Maal")
+    menu(page, "Dana ZIS & kebajikan")
     _submit(page, "#btn-terima")
     page.fill("#q", "Nurhayati")
     _submit(page, "#btn-cari")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import nik_for
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, menu
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ def test_a_teller_registers_a_member_and_sees_the_simpanan_pokok_in_the_trial_ba
     httpx.post(f"{base}/api/v1/teller/drawer/open", json={"float_amount": "500000"}, headers={"Authorization": f"Bearer {tok}"}).raise_for_status()
     page = browser.new_page()
     login(page, base, world.actor("teller").username)
-    page.click("text=Anggota")
+    menu(page, "Anggota")
     page.click("text=Daftarkan anggota")
     page.fill("#f-nik", nik_for(date(1988, 7, 9), 77, female=True))
     page.fill("#f-name", "Neng Lilis Suryani")
@@ -42,7 +42,7 @@ def test_a_teller_registers_a_member_and_sees_the_simpanan_pokok_in_the_trial_ba
     page.wait_for_selector("#simpanan-pokok")
     assert page.inner_text("#simpanan-pokok") == "Rp100.000"
     assert "Neng Lilis Suryani" in page.inner_text("h1")
-    page.click("nav >> text=Neraca saldo")
+    menu(page, "Neraca saldo")
     page.wait_for_selector("#tb-total-debit")
     body = page.inner_text("table")
     assert "Simpanan pokok" in body and "Rp100.000" in body and "Kas teller" in body

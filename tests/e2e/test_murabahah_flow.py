@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD, nik_for
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, menu
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ def _officer_applies(browser, base: str, world, data: dict) -> str:  # noqa: ANN
     """The financing officer fills the application form; returns the contract page's address."""
     officer = browser.new_page(viewport={"width": 1280, "height": 900})
     login(officer, base, world.actor("financing_officer").username)
-    officer.click("nav >> text=Pembiayaan")
+    menu(officer, "Murabahah")
     officer.click("#new-application")
     officer.fill("#f-member", data["member"]["member_no"])
     officer.select_option("#f-product_id", str(data["product"]["id"]))
@@ -93,7 +93,7 @@ def test_an_officer_applies_a_manager_approves_and_signs_and_the_teller_takes_th
     _manager_approves_buys_and_signs(browser, base, world, url)
     teller = browser.new_page(viewport={"width": 1280, "height": 1000})
     login(teller, base, world.actor("teller").username)
-    teller.click("nav >> text=Pembiayaan")
+    menu(teller, "Murabahah")
     teller.click("#contracts tr:has-text('Dadang Sutisna') a")
     teller.fill("#pay-amount", "1.120.000")
     _submit(teller, "#form-angsuran button[type=submit]")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD, nik_for
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, menu
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +45,7 @@ def test_an_officer_applies_for_an_mmq_a_manager_disburses_and_the_teller_takes_
 
     officer = browser.new_page(viewport={"width": 1280, "height": 900})
     login(officer, base, world.actor("financing_officer").username)
-    officer.click("nav >> text=Bagi hasil & qardh")
+    menu(officer, "Bagi hasil & qardh")
     officer.click("text=Musyarakah mutanaqisah")
     officer.click("#new-application")
     officer.fill("#f-anggota", data["member"]["member_no"])

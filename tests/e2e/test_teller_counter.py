@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD, nik_for
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, menu
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +40,7 @@ def test_a_teller_opens_the_drawer_and_serves_a_member_at_the_counter(live_serve
     data = _set_up(base, world)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     login(page, base, world.actor("teller2").username)  # "teller" has its own drawer in the other browser test
-    page.click("nav >> text=Teller")
+    menu(page, "Teller")
     page.wait_for_selector("#form-buka-laci")
     page.fill("#f-float_amount", "1.000.000")
     _submit(page, "#form-buka-laci button[type=submit]")
@@ -76,7 +76,7 @@ def test_a_teller_opens_the_drawer_and_serves_a_member_at_the_counter(live_serve
     assert "Rp250.000" in statement and "Rp75.000" in statement and page.inner_text("#statement-closing") == "Rp275.000"
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
-    page.click("nav >> text=Teller")
+    menu(page, "Teller")
     page.wait_for_selector("#drawer-moves")
     assert page.inner_text("#drawer-balance") == "Rp1.275.000"
     page.screenshot(path=str(SCREENSHOT.with_name("bmt-e2e-teller-counter.png")), full_page=True)
