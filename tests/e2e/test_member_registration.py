@@ -31,6 +31,15 @@ def test_a_teller_registers_a_member_and_sees_the_simpanan_pokok_in_the_trial_ba
     httpx.post(f"{base}/api/v1/teller/drawer/open", json={"float_amount": "500000"}, headers={"Authorization": f"Bearer {tok}"}).raise_for_status()
     page = browser.new_page()
     login(page, base, world.actor("teller").username)
+    # The menu's groups: one open at a time, closed by a click elsewhere or Escape.
+    page.click("nav.mainnav summary:text-is('Pembiayaan')")
+    page.click("nav.mainnav summary:text-is('Akuntansi')")
+    assert page.locator("nav.mainnav details[open]").count() == 1
+    page.click("main")
+    assert page.locator("nav.mainnav details[open]").count() == 0
+    page.click("nav.mainnav summary:text-is('Akuntansi')")
+    page.keyboard.press("Escape")
+    assert page.locator("nav.mainnav details[open]").count() == 0
     menu(page, "Anggota")
     page.click("text=Daftarkan anggota")
     page.fill("#f-nik", nik_for(date(1988, 7, 9), 77, female=True))
