@@ -20,6 +20,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from bmt.contracts import mudharabah as mdh
 from bmt.contracts.mudharabah import RealisationReport
 from bmt.errors import Conflict, InvalidInput
@@ -196,10 +198,15 @@ async def end_akad(uow: UnitOfWork, actor: Actor, contract_id: int, *, reason: s
     financing.require_status(c, "active")
     if await akad_ended(uow, c):
         raise Conflict(f"akad {c.contract_no} sudah berakhir / the akad has already ended")
-    bal, today, ref = await pls.balances(uow, c), uow.business_date(), str(c.id)
-    returnable = _returnable(bal)
-    if returnable <= 0:
+    bal = await pls.balances(uow, c)
+    if _returnable(bal) <= 0:
         raise Conflict("modal sudah kembali seluruhnya; tidak ada yang direklasifikasi / all capital is back: nothing to reclassify")
+    return await _end(uow, actor, c, bal, reason, idempotency_key)
+
+
+async def _end(uow: UnitOfWork, actor: Actor, c: FinancingContract, bal: dict[str, Decimal], reason: str, key: str | None) -> dict[str, Any]:
+    """Post the end of an active akad with capital left (the caller has checked both)."""
+    today, ref, returnable = uow.business_date(), str(c.id), _returnable(bal)
     entries = []
     allowance = -bal.get("mudharabah_loss_allowance", ZERO)
     if allowance > 0:
@@ -208,25 +215,25 @@ async def end_akad(uow: UnitOfWork, actor: Actor, contract_id: int, *, reason: s
     if gain > 0:
         entries.append(mdh.deferred_gain_amortisation_entry(today, gain, ref=ref))
     entries.append(mdh.maturity_reclass_entry(today, returnable, ref=ref))
-    ids = [await pls.post(uow, actor, c, je, key=idempotency_key if i == 0 else None) for i, je in enumerate(entries)]
+    ids = [await pls.post(uow, actor, c, je, key=key if i == 0 else None) for i, je in enumerate(entries)]
     early = c.maturity_date is not None and today < c.maturity_date
     body = {"reason": reason.strip()[:300], "early": early, "released_gain": str(gain), "settled_allowance": str(allowance)}
-    return await pls.finish(uow, actor, c, "akad_end", returnable, ids, key=idempotency_key, payload=body, extra={"due_receivable": money_str(returnable), "early": early})
+    return await pls.finish(uow, actor, c, "akad_end", returnable, ids, key=key, payload=body, extra={"due_receivable": money_str(returnable), "early": early})
 
 
 async def end_matured(uow: UnitOfWork, actor: Actor, d: date) -> int:
     """The daily close: every active mudharabah past its maturity date with capital left ends its akad."""
-    from sqlalchemy import select
-
+    pls.require_role(actor, APPROVERS, "pengakhiran akad mudharabah")
     q = select(FinancingContract.id).where(
         FinancingContract.cooperative_id == actor.coop, FinancingContract.kind == MUDHARABAH, FinancingContract.status == "active", FinancingContract.maturity_date < d
     )
     ended = 0
     for cid in (await uow.session.execute(q.order_by(FinancingContract.id))).scalars().all():
         c = await pls.contract(uow, actor, cid, MUDHARABAH)
-        if await akad_ended(uow, c) or _returnable(await pls.balances(uow, c)) <= 0:
+        bal = await pls.balances(uow, c)
+        if await akad_ended(uow, c) or _returnable(bal) <= 0:
             continue
-        await end_akad(uow, actor, cid, reason=f"jatuh tempo {c.maturity_date.isoformat()}, modal belum kembali / matured with capital outstanding")
+        await _end(uow, actor, c, bal, f"jatuh tempo {c.maturity_date.isoformat()}, modal belum kembali / matured with capital outstanding", None)
         ended += 1
     return ended
 
